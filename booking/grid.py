@@ -1,0 +1,105 @@
+"""The seat grid as the seat page draws it: rows of cells grouped under their tier."""
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from booking.selectors import SeatMap
+from catalog.domain import Seat, Tier
+
+
+class SeatState(StrEnum):
+    AVAILABLE = "available"
+    SELECTED = "selected"
+    HELD = "held"  # by someone else, or in an order waiting for payment
+    SOLD = "sold"  # sold, broken or kept by the house
+
+    @property
+    def label(self) -> str:
+        return {
+            SeatState.AVAILABLE: "available",
+            SeatState.SELECTED: "selected",
+            SeatState.HELD: "held by someone else",
+            SeatState.SOLD: "sold",
+        }[self]
+
+
+@dataclass(frozen=True, slots=True)
+class GridSeat:
+    seat: Seat
+    state: SeatState
+    price: Decimal
+    tier_name: str
+    grid_column: int  # CSS grid column, after the row label and the centring offset
+
+    @property
+    def selectable(self) -> bool:
+        return self.state in (SeatState.AVAILABLE, SeatState.SELECTED)
+
+    @property
+    def accessible_label(self) -> str:
+        return (
+            f"Row {self.seat.row}, seat {self.seat.number}, {self.tier_name}, "
+            f"₹{self.price:,.0f}, {self.state.label}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class GridRow:
+    label: str
+    seats: tuple[GridSeat, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GridSection:
+    tier: Tier
+    rows: tuple[GridRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SeatGrid:
+    sections: tuple[GridSection, ...]
+    columns: int  # seat columns of the widest row
+
+    @property
+    def css_columns(self) -> int:
+        return self.columns + 2  # a row label on each side
+
+
+def seat_grid_build(seat_map: SeatMap, *, selected: Collection[str] = ()) -> SeatGrid:
+    """Lay out ``seat_map`` for drawing; ``selected`` seats that are free show as selected."""
+    layout = seat_map.show.layout
+    width = layout.width
+    sections: list[GridSection] = []
+    for row in layout.rows:
+        tier = layout.tier(row.tier)
+        offset = (width - (row.seats[-1].column if row.seats else 0)) // 2
+        grid_row = GridRow(
+            label=row.label,
+            seats=tuple(
+                GridSeat(
+                    seat=seat,
+                    state=_state(seat.seat_id, seat_map, selected),
+                    price=tier.price,
+                    tier_name=tier.name,
+                    grid_column=1 + offset + seat.column,
+                )
+                for seat in row.seats
+            ),
+        )
+        if sections and sections[-1].tier.code == tier.code:
+            sections[-1] = GridSection(tier=tier, rows=(*sections[-1].rows, grid_row))
+        else:
+            sections.append(GridSection(tier=tier, rows=(grid_row,)))
+    return SeatGrid(sections=tuple(sections), columns=width)
+
+
+def _state(seat_id: str, seat_map: SeatMap, selected: Collection[str]) -> SeatState:
+    if seat_id in seat_map.unavailable_seat_ids:
+        return SeatState.SOLD
+    if seat_id in seat_map.held_seat_ids:
+        return SeatState.HELD
+    if seat_id in selected:
+        return SeatState.SELECTED
+    return SeatState.AVAILABLE

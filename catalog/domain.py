@@ -1,0 +1,175 @@
+"""What the catalog returns, whichever source it comes from: frozen, typed values."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+SEAT_ID_PATTERN = re.compile(r"^[A-Z]{1,2}\d{1,2}$")
+_SEAT_PARTS = re.compile(r"^([A-Z]*)(\d*)$")
+
+
+def seat_sort_key(seat_id: str) -> tuple[str, int, str]:
+    """Order seats as people read them: A2 before A10, Z9 before AA1."""
+    match = _SEAT_PARTS.match(seat_id)
+    if not match or not match[2]:
+        return ("~", 0, seat_id)
+    return (match[1].rjust(2), int(match[2]), seat_id)
+
+
+@dataclass(frozen=True, slots=True)
+class MovieCard:
+    movie_id: str
+    title: str
+    thumbnail_url: str
+    rating: Decimal | None
+    duration_mins: int | None
+    genres: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MoviePage:
+    movies: tuple[MovieCard, ...]
+    limit: int
+    offset: int
+    has_more: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Movie:
+    movie_id: str
+    title: str
+    about: str
+    thumbnail_url: str
+    rating: Decimal | None
+    duration_mins: int | None
+    age_rating: str
+    release_date: date | None
+    language: str
+    format: str
+    genres: tuple[str, ...]
+
+
+class Availability(StrEnum):
+    AVAILABLE = "AVAILABLE"
+    FILLING_FAST = "FILLING_FAST"
+    ALMOST_FULL = "ALMOST_FULL"
+    SOLD_OUT = "SOLD_OUT"
+
+    @property
+    def label(self) -> str:
+        return self.replace("_", " ").capitalize()
+
+    @classmethod
+    def from_counts(cls, *, capacity: int, taken: int) -> "Availability":
+        """Availability from how many of ``capacity`` seats are sold, held or blocked."""
+        free = capacity - taken
+        if capacity <= 0 or free <= 0:
+            return cls.SOLD_OUT
+        if free * 10 <= capacity:  # 10% or less left
+            return cls.ALMOST_FULL
+        if free * 2 <= capacity:  # half or less left
+            return cls.FILLING_FAST
+        return cls.AVAILABLE
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    code: str
+    name: str
+    price: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Seat:
+    seat_id: str
+    row: str
+    number: int
+    tier: str
+    column: int
+    type: str = "regular"
+
+
+@dataclass(frozen=True, slots=True)
+class SeatRow:
+    """One row as drawn: its seats in order; ``column`` gaps between seats are aisles."""
+
+    label: str
+    tier: str
+    seats: tuple[Seat, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SeatLayout:
+    tiers: tuple[Tier, ...]
+    rows: tuple[SeatRow, ...]
+    blocked_seat_ids: frozenset[str]
+    seats_by_id: dict[str, Seat] = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        seats = {seat.seat_id: seat for row in self.rows for seat in row.seats}
+        object.__setattr__(self, "seats_by_id", seats)
+
+    @property
+    def capacity(self) -> int:
+        return len(self.seats_by_id)
+
+    @property
+    def width(self) -> int:
+        """The widest row, in columns (aisle gaps counted)."""
+        return max((row.seats[-1].column for row in self.rows if row.seats), default=0)
+
+    def tier(self, code: str) -> Tier:
+        return next(tier for tier in self.tiers if tier.code == code)
+
+    def price_of(self, seat_id: str) -> Decimal:
+        return self.tier(self.seats_by_id[seat_id].tier).price
+
+    @property
+    def lowest_price(self) -> Decimal:
+        return min(tier.price for tier in self.tiers)
+
+
+@dataclass(frozen=True, slots=True)
+class Show:
+    """A show with everything needed to draw its seats and price a booking."""
+
+    show_id: str
+    movie_id: str | None
+    movie_title: str
+    theatre_id: str | None
+    theatre_name: str
+    screen_name: str
+    start_time: datetime
+    layout: SeatLayout
+    # Seats the source itself reports as held by its own users; they are not ours to sell.
+    source_held_seat_ids: frozenset[str] = frozenset()
+
+    @property
+    def price(self) -> Decimal:
+        return self.layout.lowest_price
+
+
+@dataclass(frozen=True, slots=True)
+class ShowTime:
+    """A show as listed on a buy-tickets page. ``source_status`` is what the source says
+    about availability when it cannot count seats for us (the Lambda)."""
+
+    show_id: str
+    start_time: datetime
+    price: Decimal
+    capacity: int | None
+    blocked_count: int
+    source_status: Availability | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TheatreShows:
+    theatre_id: str
+    name: str
+    address: str
+    lat: float | None
+    lng: float | None
+    cancellation_available: bool
+    shows: tuple[ShowTime, ...]

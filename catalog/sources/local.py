@@ -1,0 +1,185 @@
+"""The catalog from this project's own models (the default, and what runs offline)."""
+
+import uuid
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Prefetch
+from django.templatetags.static import static
+from django.utils import timezone
+
+from catalog import models
+from catalog.domain import (
+    Movie,
+    MovieCard,
+    MoviePage,
+    Seat,
+    SeatLayout,
+    SeatRow,
+    Show,
+    ShowTime,
+    TheatreShows,
+    Tier,
+)
+from catalog.errors import MovieNotFound, ShowNotFound
+from catalog.sources.base import CatalogSource
+
+
+def _uuid_or_none(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def _poster_url(movie: models.Movie) -> str:
+    return static(movie.poster) if movie.poster else static("posters/placeholder.svg")
+
+
+def _card(movie: models.Movie) -> MovieCard:
+    return MovieCard(
+        movie_id=str(movie.id),
+        title=movie.title,
+        thumbnail_url=_poster_url(movie),
+        rating=movie.rating,
+        duration_mins=movie.duration_mins,
+        genres=tuple(movie.genres),
+    )
+
+
+def _priced_rows(show: models.Show) -> tuple[list[models.SeatRow], dict[int, models.ShowPrice]]:
+    """The screen's rows whose tier has a price for this show; an unpriced tier is not sold."""
+    prices = {price.tier_id: price for price in show.prices.all()}
+    rows = [row for row in show.screen.rows.all() if row.tier_id in prices]
+    return rows, prices
+
+
+def build_layout(rows: Iterable[models.SeatRow], prices: dict[int, models.ShowPrice]) -> SeatLayout:
+    tiers = sorted(prices.values(), key=lambda price: (price.tier.position, price.tier.code))
+    seat_rows = []
+    blocked = set()
+    for row in rows:
+        seats = []
+        column = 0
+        for number in range(1, row.seat_count + 1):
+            column += 1
+            seat_id = f"{row.label}{number}"
+            seats.append(
+                Seat(
+                    seat_id=seat_id, row=row.label, number=number, tier=row.tier.code, column=column
+                )
+            )
+            if number in row.aisle_after:
+                column += 1  # the aisle takes a column of its own
+            if number in row.blocked:
+                blocked.add(seat_id)
+        seat_rows.append(SeatRow(label=row.label, tier=row.tier.code, seats=tuple(seats)))
+    return SeatLayout(
+        tiers=tuple(Tier(code=p.tier.code, name=p.tier.name, price=p.price) for p in tiers),
+        rows=tuple(seat_rows),
+        blocked_seat_ids=frozenset(blocked),
+    )
+
+
+def _local_day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return start, timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+class LocalCatalog(CatalogSource):
+    def movie_list(self, *, limit: int, offset: int) -> MoviePage:
+        movies = list(models.Movie.objects.all()[offset : offset + limit + 1])
+        return MoviePage(
+            movies=tuple(_card(movie) for movie in movies[:limit]),
+            limit=limit,
+            offset=offset,
+            has_more=len(movies) > limit,
+        )
+
+    def movie_get(self, *, movie_id: str) -> Movie:
+        movie = self._movie(movie_id)
+        return Movie(
+            movie_id=str(movie.id),
+            title=movie.title,
+            about=movie.about,
+            thumbnail_url=_poster_url(movie),
+            rating=movie.rating,
+            duration_mins=movie.duration_mins,
+            age_rating=movie.age_rating,
+            release_date=movie.release_date,
+            language=movie.language,
+            format=movie.format,
+            genres=tuple(movie.genres),
+        )
+
+    def theatre_shows_for_date(self, *, movie_id: str, day: date) -> tuple[TheatreShows, ...]:
+        movie = self._movie(movie_id)
+        start, end = _local_day_bounds(day)
+        shows = (
+            models.Show.objects.filter(movie=movie, start_time__gte=start, start_time__lt=end)
+            .select_related("screen__theatre")
+            .prefetch_related("prices__tier", "screen__rows")
+            .order_by("screen__theatre__name", "start_time")
+        )
+        by_theatre: dict[uuid.UUID, tuple[models.Theatre, list[ShowTime]]] = {}
+        for show in shows:
+            rows, prices = _priced_rows(show)
+            if not rows:
+                continue  # nothing on sale
+            theatre = show.screen.theatre
+            show_times = by_theatre.setdefault(theatre.id, (theatre, []))[1]
+            show_times.append(
+                ShowTime(
+                    show_id=str(show.id),
+                    start_time=show.start_time,
+                    price=min(price.price for price in prices.values()),
+                    capacity=sum(row.seat_count for row in rows),
+                    blocked_count=sum(len(row.blocked) for row in rows),
+                )
+            )
+        return tuple(
+            TheatreShows(
+                theatre_id=str(theatre.id),
+                name=theatre.name,
+                address=theatre.address,
+                lat=theatre.lat,
+                lng=theatre.lng,
+                cancellation_available=theatre.cancellation_available,
+                shows=tuple(show_times),
+            )
+            for theatre, show_times in by_theatre.values()
+        )
+
+    def show_get(self, *, show_id: str) -> Show:
+        pk = _uuid_or_none(show_id)
+        show = (
+            models.Show.objects.select_related("movie", "screen__theatre")
+            .prefetch_related(
+                "prices__tier",
+                Prefetch("screen__rows", models.SeatRow.objects.select_related("tier")),
+            )
+            .filter(pk=pk)
+            .first()
+            if pk
+            else None
+        )
+        if show is None:
+            raise ShowNotFound(details={"showId": str(show_id)})
+        rows, prices = _priced_rows(show)
+        return Show(
+            show_id=str(show.id),
+            movie_id=str(show.movie_id),
+            movie_title=show.movie.title,
+            theatre_id=str(show.screen.theatre_id),
+            theatre_name=show.screen.theatre.name,
+            screen_name=show.screen.name,
+            start_time=show.start_time,
+            layout=build_layout(rows, prices),
+        )
+
+    def _movie(self, movie_id: str) -> models.Movie:
+        pk = _uuid_or_none(movie_id)
+        movie = models.Movie.objects.filter(pk=pk).first() if pk else None
+        if movie is None:
+            raise MovieNotFound(details={"movieId": str(movie_id)})
+        return movie

@@ -1,0 +1,105 @@
+"""The browsing pages, on the local catalog and on a Lambda answering with its quirks."""
+
+from datetime import timedelta
+
+import pytest
+import responses
+from django.utils import timezone
+
+from tests.catalog.test_lambda_source import BASE, MOVIE, SEATMAP
+
+
+def test_home_lists_movies(client, show):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b"Monsoon Express" in response.content
+    assert b"/static/posters/monsoon-express.svg" in response.content
+
+
+def test_movie_page_has_details_and_book_button(client, show):
+    response = client.get(f"/movies/{show.movie_id}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "148 min" in html
+    assert "Book tickets" in html
+    today = timezone.localdate().isoformat()
+    assert f"/movies/{show.movie_id}/buytickets/{today}/" in html
+
+
+def test_buy_tickets_page_has_date_strip_and_show_buttons(client, show):
+    day = timezone.localtime(show.start_time).date()
+    response = client.get(f"/movies/{show.movie_id}/buytickets/{day}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('class="date-strip__day') == 7
+    assert "PVR Phoenix Palladium" in html
+    assert "Cancellation available" in html
+    assert f"/shows/{show.id}/seats/" in html
+    assert "from ₹150 · Available" in html
+
+
+def test_buy_tickets_for_a_day_without_shows_says_so(client, show):
+    day = timezone.localdate() + timedelta(days=5)
+    response = client.get(f"/movies/{show.movie_id}/buytickets/{day}/")
+    assert "No shows of Monsoon Express" in response.content.decode()
+
+
+def test_buy_tickets_with_an_impossible_date_is_404(client, show):
+    assert client.get(f"/movies/{show.movie_id}/buytickets/2026-02-30/").status_code == 404
+
+
+def test_seat_page_renders_layout_read_only_state(client, show):
+    response = client.get(f"/shows/{show.id}/seats/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Prime · ₹250" in html
+    assert 'aria-label="Row B, seat 4, Prime, ₹250, available"' in html
+    assert 'aria-label="Row A, seat 4, Classic, ₹150, sold"' in html
+    assert "All eyes this way please" in html
+
+
+def test_seat_page_of_a_600_seat_show_renders(client, db):
+    from django.core.management import call_command
+
+    from catalog.models import Show
+
+    call_command("seed_demo")
+    big = max(
+        Show.objects.filter(start_time__gt=timezone.now()),
+        key=lambda s: sum(r.seat_count for r in s.screen.rows.all()),
+    )
+    response = client.get(f"/shows/{big.id}/seats/")
+    assert response.status_code == 200
+    assert response.content.decode().count('type="checkbox"') >= 600
+
+
+@pytest.mark.parametrize("path", ["/movies/nope/", "/shows/nope/seats/", "/no-such-page/"])
+def test_unknown_things_are_404_pages(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert b"<html" in response.content
+
+
+def test_lambda_outage_is_a_friendly_503_page(client, db, settings):
+    settings.BMS_API_URL = BASE
+    with responses.RequestsMock() as mocked:
+        mocked.get(f"{BASE}/movies", body="", status=500)
+        response = client.get("/")
+    assert response.status_code == 503
+    assert "Movie listings are unavailable right now" in response.content.decode()
+
+
+def test_pages_show_the_lambda_catalog(client, db, settings):
+    settings.BMS_API_URL = BASE
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
+        mocked.get(f"{BASE}/movies", json={"movies": [MOVIE], "pagination": {}})
+        mocked.get(f"{BASE}/movies/m-1", json=MOVIE)
+        mocked.get(f"{BASE}/shows/s-1/seatmap", json=SEATMAP)
+        home = client.get("/").content.decode()
+        movie = client.get("/movies/m-1/").content.decode()
+        seats = client.get("/shows/s-1/seats/").content.decode()
+    assert "RRR" in home
+    assert "https://img.example.test/rrr.jpg" in home
+    assert "Telugu" in movie
+    assert 'aria-label="Row A, seat 2, Standard, ₹350, sold"' in seats
+    assert 'aria-label="Row B, seat 1, Standard, ₹350, held by someone else"' in seats

@@ -1,0 +1,71 @@
+"""Small, explicit catalog data for tests."""
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from catalog import models
+
+
+def movie_create(title: str = "Monsoon Express", **fields) -> models.Movie:
+    defaults = {
+        "poster": "posters/monsoon-express.svg",
+        "rating": Decimal("8.4"),
+        "duration_mins": 148,
+        "age_rating": "UA13+",
+        "language": "Hindi",
+        "format": "2D",
+        "genres": ["Action", "Thriller"],
+        "about": "A night train.",
+    }
+    return models.Movie.objects.create(title=title, **{**defaults, **fields})
+
+
+def theatre_create(name: str = "PVR Phoenix Palladium", **fields) -> models.Theatre:
+    defaults = {
+        "city": "Mumbai",
+        "address": "Lower Parel, Mumbai",
+        "lat": 18.99,
+        "lng": 72.82,
+        "cancellation_available": True,
+    }
+    return models.Theatre.objects.create(name=name, **{**defaults, **fields})
+
+
+def screen_create(theatre: models.Theatre | None = None, name: str = "Audi 1") -> models.Screen:
+    """Two tiers: PRIME rows B (6 seats, aisle after 3) and CLASSIC row A (4 seats, A4
+    blocked). 10 seats in all, 1 blocked."""
+    screen = models.Screen.objects.create(theatre=theatre or theatre_create(), name=name)
+    prime = models.SeatTier.objects.create(screen=screen, code="PRIME", name="Prime", position=0)
+    classic = models.SeatTier.objects.create(
+        screen=screen, code="CLASSIC", name="Classic", position=1
+    )
+    models.SeatRow.objects.create(
+        screen=screen, tier=prime, label="B", position=0, seat_count=6, aisle_after=[3]
+    )
+    models.SeatRow.objects.create(
+        screen=screen, tier=classic, label="A", position=1, seat_count=4, blocked=[4]
+    )
+    return screen
+
+
+def show_create(
+    *,
+    movie: models.Movie | None = None,
+    screen: models.Screen | None = None,
+    start_time: datetime | None = None,
+    prices: dict[str, str] | None = None,
+) -> models.Show:
+    screen = screen or screen_create()
+    show = models.Show.objects.create(
+        movie=movie or movie_create(),
+        screen=screen,
+        start_time=start_time or timezone.now() + timedelta(days=1),
+    )
+    prices = {"PRIME": "250.00", "CLASSIC": "150.00"} if prices is None else prices
+    for code, price in prices.items():
+        models.ShowPrice.objects.create(
+            show=show, tier=screen.tiers.get(code=code), price=Decimal(price)
+        )
+    return show
