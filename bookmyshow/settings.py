@@ -189,7 +189,6 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "bookmyshow.api_errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    "DEFAULT_THROTTLE_RATES": {"hold_create": env_str("HOLD_RATE_LIMIT", "30/min")},
     "COERCE_DECIMAL_TO_STRING": False,
 }
 
@@ -212,6 +211,7 @@ HOLD_TTL_SECONDS = env_int("HOLD_TTL_SECONDS", 600, minimum=1)
 ORDER_TTL_SECONDS = env_int("ORDER_TTL_SECONDS", 300, minimum=1)
 MAX_SEATS_PER_HOLD = env_int("MAX_SEATS_PER_HOLD", 10, minimum=1)
 MAX_ACTIVE_SEATS_PER_USER = env_int("MAX_ACTIVE_SEATS_PER_USER", 10, minimum=1)
+HOLD_RATE_LIMIT = env_str("HOLD_RATE_LIMIT", "30/min")
 try:
     CONVENIENCE_FEE_PER_TICKET = Decimal(env_str("CONVENIENCE_FEE_PER_TICKET", "0"))
 except ArithmeticError:

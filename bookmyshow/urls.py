@@ -10,6 +10,7 @@ handler500 = "bookmyshow.errors.server_error"
 
 api_v1 = [
     path("", include("catalog.api_urls")),
+    path("", include("booking.api_urls")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,64 @@
+"""The durable record of what was sold: one booking per paid order, one row per seat."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class Booking(models.Model):
+    """A paid order. Its id is the order id; everything shown on the ticket is copied here
+    so the record stands on its own, whatever happens to the store or the catalog."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    hold_id = models.UUIDField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings"
+    )
+    show_id = models.CharField(max_length=64, db_index=True)
+    movie_id = models.CharField(max_length=64, blank=True)
+    movie_title = models.CharField(max_length=200)
+    theatre_id = models.CharField(max_length=64, blank=True)
+    theatre_name = models.CharField(max_length=200)
+    screen_name = models.CharField(max_length=60, blank=True)
+    show_start = models.DateTimeField()
+    seat_ids = models.JSONField()
+    tickets_amount = models.DecimalField(max_digits=10, decimal_places=2)
+    convenience_fee = models.DecimalField(max_digits=10, decimal_places=2)
+    customer_name = models.CharField(max_length=100)
+    customer_email = models.EmailField()
+    customer_phone = models.CharField(max_length=10)
+    ticket_code = models.CharField(max_length=10, unique=True)
+    idempotency_key = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField()  # when the order was made
+    expires_at = models.DateTimeField()  # end of its payment window
+    confirmed_at = models.DateTimeField()
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_code} · {self.movie_title}"
+
+    @property
+    def amount(self):
+        return self.tickets_amount + self.convenience_fee
+
+
+class SoldSeat(models.Model):
+    """The last line of defence: a seat of a show can be sold once, whatever the store
+    says."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="seats")
+    show_id = models.CharField(max_length=64)
+    seat_id = models.CharField(max_length=4)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["show_id", "seat_id"], name="unique_sold_seat")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seat_id} of show {self.show_id}"
