@@ -33,3 +33,6 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .test-db.sqlite3*
+
+bench: $(STAMP)
+	$(PY) benchmarks/booking_bench.py

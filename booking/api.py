@@ -169,6 +169,13 @@ class OrderCancelApi(BookingApi):
         return Response(order_json(order, now))
 
 
+class MeApi(BookingApi):
+    """Who the token or session belongs to: a cheap way for a client to check its login."""
+
+    def get(self, request: Request) -> Response:
+        return Response({"userId": request.user.id, "username": request.user.username})
+
+
 class TokenApi(APIView):
     authentication_classes = []
 

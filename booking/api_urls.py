@@ -4,6 +4,7 @@ from booking import api
 
 urlpatterns = [
     path("auth/token", api.TokenApi.as_view(), name="auth-token"),
+    path("auth/me", api.MeApi.as_view(), name="auth-me"),
     path("holds", api.HoldListApi.as_view(), name="hold-list"),
     path("holds/<str:hold_id>", api.HoldDetailApi.as_view(), name="hold-detail"),
     path("holds/<str:hold_id>/release", api.HoldReleaseApi.as_view(), name="hold-release"),

@@ -193,18 +193,21 @@ def order_confirm_payment(
     for _attempt in range(TICKET_CODE_ATTEMPTS):
         try:
             return _confirm(order, _ticket_code(), idempotency_key, now)
-        except IntegrityError:
+        except (IntegrityError, OrderNotPending) as exc:
+            # A racing request may have confirmed the order first (with the same key: a
+            # repeat), or the database may already record one of its seats as sold.
+            current = selectors.order_get(user_id=user_id, order_id=order_id)
+            if _is_repeat(current, idempotency_key):
+                return current
+            if current.status_at(now) is not OrderStatus.PAYMENT_PENDING:
+                raise OrderNotPending(current.status_at(now)) from None
+            if isinstance(exc, OrderNotPending):
+                raise
             sold = selectors.sold_seat_ids(show_id=order.show.show_id) & set(order.seat_ids)
             if sold:
                 _cancel_quietly(order, now)
                 raise SeatUnavailable(sold) from None
             logger.info("Ticket code collision for order %s; drawing another", order_id)
-        except OrderNotPending:
-            # A concurrent request may have confirmed it with the same key.
-            again = selectors.order_get(user_id=user_id, order_id=order_id)
-            if _is_repeat(again, idempotency_key):
-                return again
-            raise
     raise RuntimeError("Could not draw a unique ticket code")  # 36^6 codes: not in practice
 
 

@@ -5,6 +5,11 @@ from tests import factories
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
     yield
@@ -16,3 +21,25 @@ def show(db):
     """A show tomorrow with 10 seats in two tiers (B1-B6 Prime ₹250, A1-A4 Classic ₹150;
     A4 is blocked)."""
     return factories.show_create()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_store():
+    """Every test starts with an empty booking store."""
+    from booking.stores import get_store
+
+    get_store.cache_clear()
+    yield
+    get_store.cache_clear()
+
+
+@pytest.fixture
+def user(django_user_model):
+    return django_user_model.objects.create_user(
+        "asha", "asha@example.com", "pass-word-123", first_name="Asha Rao"
+    )
+
+
+@pytest.fixture
+def other_user(django_user_model):
+    return django_user_model.objects.create_user("ravi", "ravi@example.com", "pass-word-456")

@@ -1,8 +1,10 @@
 """The catalog from this project's own models (the default, and what runs offline)."""
 
+import threading
 import uuid
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from time import monotonic
 
 from django.db.models import Prefetch
 from django.templatetags.static import static
@@ -87,6 +89,17 @@ def _local_day_bounds(day: date) -> tuple[datetime, datetime]:
 
 
 class LocalCatalog(CatalogSource):
+    """Reads the catalog models. Shows are memoised in the process for a few seconds:
+    every hold and every seat-grid refresh needs the show's layout, and building a
+    600-seat layout costs more than the rest of a hold together."""
+
+    SHOW_TTL_SECONDS = 10.0
+    SHOW_CACHE_SIZE = 512
+
+    def __init__(self) -> None:
+        self._shows: dict[str, tuple[float, Show]] = {}
+        self._shows_lock = threading.Lock()
+
     def movie_list(self, *, limit: int, offset: int) -> MoviePage:
         movies = list(models.Movie.objects.all()[offset : offset + limit + 1])
         return MoviePage(
@@ -151,6 +164,18 @@ class LocalCatalog(CatalogSource):
         )
 
     def show_get(self, *, show_id: str) -> Show:
+        with self._shows_lock:
+            cached = self._shows.get(show_id)
+        if cached and cached[0] > monotonic():
+            return cached[1]
+        show = self._show_load(show_id)
+        with self._shows_lock:
+            if len(self._shows) >= self.SHOW_CACHE_SIZE:
+                self._shows.clear()
+            self._shows[show_id] = (monotonic() + self.SHOW_TTL_SECONDS, show)
+        return show
+
+    def _show_load(self, show_id: str) -> Show:
         pk = _uuid_or_none(show_id)
         show = (
             models.Show.objects.select_related("movie", "screen__theatre")

@@ -1,0 +1,202 @@
+"""Races between real threads, started together at a barrier."""
+
+import random
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from contextlib import contextmanager
+from datetime import timedelta
+from decimal import Decimal
+from functools import partial
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.utils import timezone
+
+from booking import services
+from booking.domain import Customer, Hold, HoldStatus
+from booking.errors import BookingError, OrderNotPending, SeatUnavailable
+from booking.models import Booking, SoldSeat
+from booking.stores import get_store
+from booking.stores.memory import MemoryBookingStore
+from tests import factories
+
+THREADS = 32
+CUSTOMER = Customer(name="Asha Rao", email="asha@example.com", phone="9876543210")
+
+
+def race(workers: list[Callable[[], object]]) -> list[object]:
+    """Run every worker in its own thread, all released at once; return each outcome
+    (a result or the exception it raised)."""
+    barrier = threading.Barrier(len(workers))
+    outcomes: list[object] = [None] * len(workers)
+
+    def run(index: int, work: Callable[[], object]) -> None:
+        barrier.wait()
+        try:
+            outcomes[index] = work()
+        except Exception as exc:
+            outcomes[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+@pytest.fixture
+def big_show(transactional_db):
+    """A show with one row of 40 seats (R1-R40) at ₹100."""
+    screen = factories.screen_create()
+    tier = screen.tiers.get(code="PRIME")
+    screen.rows.all().delete()
+    screen.rows.create(tier=tier, label="R", position=0, seat_count=40)
+    return factories.show_create(screen=screen, prices={"PRIME": "100"})
+
+
+@pytest.fixture
+def users(transactional_db):
+    return [User.objects.create_user(f"user{n}") for n in range(THREADS)]
+
+
+def test_exactly_one_of_32_threads_wins_the_same_seats(big_show, users):
+    now = timezone.now()
+    outcomes = race(
+        [
+            lambda user=user: services.hold_create(
+                user_id=user.id, show_id=str(big_show.id), seat_ids=["R5", "R6"], now=now
+            )
+            for user in users
+        ]
+    )
+    winners = [o for o in outcomes if not isinstance(o, Exception)]
+    assert len(winners) == 1
+    assert all(isinstance(o, SeatUnavailable) for o in outcomes if o not in winners)
+
+
+def test_overlapping_multi_seat_holds_never_share_a_seat(big_show, users):
+    now = timezone.now()
+    rng = random.Random(7)
+    requests = [(user, rng.sample(range(1, 41), rng.randint(1, 6))) for user in users * 3]
+    outcomes = race(
+        [
+            lambda user=user, seats=seats: services.hold_create(
+                user_id=user.id,
+                show_id=str(big_show.id),
+                seat_ids=[f"R{n}" for n in seats],
+                now=now,
+            )
+            for user, seats in requests
+        ]
+    )
+    assert not [o for o in outcomes if isinstance(o, Exception) and not isinstance(o, BookingError)]
+    active = [h for h in get_store().holds_list(now=now) if h.is_active(now)]
+    claimed = Counter(seat for hold in active for seat in hold.seat_ids)
+    assert claimed, "some holds must succeed"
+    assert max(claimed.values()) == 1
+    assert len(active) == sum(1 for o in outcomes if not isinstance(o, Exception))
+
+
+def test_confirm_and_cancel_racing_on_one_order_leave_exactly_one_outcome(big_show, users):
+    for round_number in range(10):
+        now = timezone.now()
+        user = users[round_number]
+        hold = services.hold_create(
+            user_id=user.id, show_id=str(big_show.id), seat_ids=[f"R{round_number + 1}"], now=now
+        )
+        order = services.order_create(
+            user_id=user.id, hold_id=hold.hold_id, customer=CUSTOMER, now=now
+        )
+        confirm = partial(
+            services.order_confirm_payment,
+            user_id=user.id,
+            order_id=order.order_id,
+            idempotency_key=None,
+            now=now,
+        )
+        cancel = partial(services.order_cancel, user_id=user.id, order_id=order.order_id, now=now)
+        outcomes = race([confirm, cancel])
+        successes = [o for o in outcomes if not isinstance(o, Exception)]
+        assert len(successes) == 1, outcomes
+        assert all(isinstance(o, OrderNotPending) for o in outcomes if o not in successes)
+        final = get_store().order_get(order_id=order.order_id).status
+        assert final == successes[0].status
+        assert Booking.objects.filter(pk=order.order_id).exists() == (final == "CONFIRMED")
+
+
+def test_concurrent_confirms_with_one_idempotency_key_make_one_sale(big_show, users):
+    now = timezone.now()
+    user = users[0]
+    hold = services.hold_create(
+        user_id=user.id, show_id=str(big_show.id), seat_ids=["R1", "R2"], now=now
+    )
+    order = services.order_create(user_id=user.id, hold_id=hold.hold_id, customer=CUSTOMER, now=now)
+    outcomes = race(
+        [
+            lambda: services.order_confirm_payment(
+                user_id=user.id, order_id=order.order_id, idempotency_key="same", now=now
+            )
+            for _ in range(8)
+        ]
+    )
+    assert {o.ticket_code for o in outcomes} == {outcomes[0].ticket_code}
+    assert Booking.objects.count() == 1
+    assert SoldSeat.objects.count() == 2
+
+
+class SlowMemoryStore(MemoryBookingStore):
+    """The real store, with a pause between checking seats and claiming them."""
+
+    def _conflicts(self, *args, **kwargs):
+        found = super()._conflicts(*args, **kwargs)
+        time.sleep(0.002)  # let other threads in between the check and the write
+        return found
+
+
+class UnlockedStore(SlowMemoryStore):
+    """The negative control: the same store with its atomic step switched off."""
+
+    @contextmanager
+    def _queued(self, partitions):
+        yield
+
+
+def store_race(store: MemoryBookingStore) -> int:
+    """32 threads claim the same two seats straight on ``store``; returns the winners."""
+    now = timezone.now()
+    holds = [
+        Hold(
+            hold_id=f"h{n}",
+            user_id=n,
+            show_id="show",
+            seat_ids=("R5", "R6"),
+            status=HoldStatus.HELD,
+            created_at=now,
+            expires_at=now + timedelta(minutes=10),
+            amount=Decimal(200),
+        )
+        for n in range(THREADS)
+    ]
+    outcomes = race(
+        [
+            lambda hold=hold: store.hold_create(
+                hold=hold, partitions=[("show", "PRIME")], unavailable=(), seat_limit=10, now=now
+            )
+            for hold in holds
+        ]
+    )
+    return sum(1 for outcome in outcomes if not isinstance(outcome, Exception))
+
+
+def test_the_store_race_has_one_winner_with_the_atomic_step():
+    assert store_race(SlowMemoryStore()) == 1
+
+
+def test_without_the_atomic_step_the_same_race_double_holds():
+    assert store_race(UnlockedStore()) > 1  # so the lock is what makes the winner unique
