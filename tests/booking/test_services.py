@@ -464,3 +464,21 @@ def test_purge_forgets_long_ended_holds_but_keeps_live_ones(user, sid, now):
     assert services.bookings_purge(now=later, keep_for=timedelta(days=1)) == 1
     assert get_store().hold_get(hold_id=old.hold_id) is None
     assert get_store().hold_get(hold_id=live.hold_id) is not None
+
+
+def test_show_status_counts_sold_held_and_blocked_seats(user, other_user, show, sid, now):
+    day = timezone.localtime(show.start_time).date()
+
+    def status():
+        [theatre] = selectors.theatre_shows_list(movie_id=str(show.movie_id), day=day, now=now)
+        return theatre.shows[0].status.value
+
+    assert status() == "AVAILABLE"  # 1 of 10 blocked
+    hold(user, sid, ["B1", "B2", "B3", "B4"], now)
+    assert status() == "FILLING_FAST"  # 5 of 10 taken
+    made = order(other_user, sid, ["B5", "B6", "A1", "A2"], now)
+    assert status() == "ALMOST_FULL"  # 9 of 10 taken
+    services.order_confirm_payment(user_id=other_user.id, order_id=made.order_id,
+                                   idempotency_key=None, now=now)
+    hold(other_user, sid, ["A3"], now)
+    assert status() == "SOLD_OUT"
