@@ -81,6 +81,12 @@ class SalesClosed(BookingError):
     message = "Sales for this show have closed: it has already started."
 
 
+class DuplicateRequest(BookingError):
+    status_code = 409
+    code = "DUPLICATE_REQUEST"
+    message = "This request was already made."
+
+
 class HoldNotFound(BookingError):
     status_code = 404
     code = "HOLD_NOT_FOUND"

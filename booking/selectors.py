@@ -97,6 +97,24 @@ def hold_get(*, user_id: int, hold_id: str) -> Hold:
     return hold
 
 
+def hold_find(*, user_id: int, hold_id: str) -> Hold | None:
+    """The user's hold with this id, or None."""
+    hold = get_store().hold_get(hold_id=str(hold_id))
+    return hold if hold is not None and hold.user_id == user_id else None
+
+
+def show_get(*, show_id: str) -> Show:
+    return get_catalog().show_get(show_id=show_id)
+
+
+def order_for_hold(*, user_id: int, hold_id: str) -> Order | None:
+    """The order made from the user's hold, if the store still has it."""
+    return next(
+        (order for order in get_store().order_list(user_id=user_id) if order.hold_id == hold_id),
+        None,
+    )
+
+
 def order_get(*, user_id: int, order_id: str) -> Order:
     """The user's order, from the store while it lives there, else from the database
     (confirmed orders outlive the store). Raises ``OrderNotFound`` or ``NotYours``."""

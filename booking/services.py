@@ -69,16 +69,25 @@ def _unavailable(show: Show) -> frozenset[str]:
     )
 
 
-def hold_create(*, user_id: int, show_id: str, seat_ids: Sequence[str], now: datetime) -> Hold:
-    """Hold ``seat_ids`` of the show for the user, all or nothing.
+def hold_create(
+    *,
+    user_id: int,
+    show_id: str,
+    seat_ids: Sequence[str],
+    now: datetime,
+    hold_id: str | None = None,
+) -> Hold:
+    """Hold ``seat_ids`` of the show for the user, all or nothing. ``hold_id`` lets a
+    caller name the hold (a form's one-time token); by default it is random.
 
     Raises ``ShowNotFound``, ``TooManySeats``, ``UnknownSeat``, ``SalesClosed``,
-    ``SeatUnavailable`` (naming every seat in conflict), ``SeatLimitReached``.
+    ``SeatUnavailable`` (naming every seat in conflict), ``SeatLimitReached``,
+    ``DuplicateRequest`` (a hold with that id exists already).
     """
     show = get_catalog().show_get(show_id=show_id)
     seats = _checked_seats(show, seat_ids, now)
     hold = Hold(
-        hold_id=str(uuid.uuid4()),
+        hold_id=hold_id or str(uuid.uuid4()),
         user_id=user_id,
         show_id=show.show_id,
         seat_ids=seats,

@@ -38,7 +38,8 @@ class BookingStore:
 
         Raises ``SeatUnavailable`` (every seat in ``unavailable``, claimed by anyone, or
         whose version differs from ``expected_versions``) or ``SeatLimitReached`` (the user
-        would have more than ``seat_limit`` seats of the show in active claims).
+        would have more than ``seat_limit`` seats of the show in active claims) or
+        ``DuplicateRequest`` (a hold with this id exists).
         """
         raise NotImplementedError("BookingStore.hold_create")
 

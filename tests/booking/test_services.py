@@ -478,7 +478,8 @@ def test_show_status_counts_sold_held_and_blocked_seats(user, other_user, show, 
     assert status() == "FILLING_FAST"  # 5 of 10 taken
     made = order(other_user, sid, ["B5", "B6", "A1", "A2"], now)
     assert status() == "ALMOST_FULL"  # 9 of 10 taken
-    services.order_confirm_payment(user_id=other_user.id, order_id=made.order_id,
-                                   idempotency_key=None, now=now)
+    services.order_confirm_payment(
+        user_id=other_user.id, order_id=made.order_id, idempotency_key=None, now=now
+    )
     hold(other_user, sid, ["A3"], now)
     assert status() == "SOLD_OUT"

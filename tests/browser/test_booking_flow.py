@@ -1,0 +1,145 @@
+"""The moviegoer's flows in a real browser."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from booking.models import Booking
+from tests import factories
+
+
+@pytest.fixture
+def show(transactional_db):
+    start = timezone.localtime(timezone.now() + timedelta(days=1)).replace(
+        hour=20, minute=0, second=0, microsecond=0
+    )
+    return factories.show_create(start_time=start)
+
+
+@pytest.fixture
+def user(django_user_model):
+    return django_user_model.objects.create_user(
+        "asha", "asha@example.com", "pass-word-123", first_name="Asha", last_name="Rao"
+    )
+
+
+def seat(page, seat_id):
+    return page.locator(f"#seat-{seat_id}")
+
+
+def test_from_the_home_page_to_a_ticket(new_page, show, user):
+    page = new_page()
+    page.goto("/")
+    page.get_by_role("link", name=re.compile("Monsoon Express")).click()
+    page.get_by_role("link", name="Book tickets").click()
+    day = timezone.localtime(show.start_time)
+    page.locator(".date-strip__day", has_text=f"{day.day}").first.click()
+    page.get_by_role("link", name=re.compile("08:00 PM")).click()
+
+    expect(page.get_by_role("heading", name="Monsoon Express")).to_be_visible()
+    seat(page, "B1").check()
+    seat(page, "A2").check()
+    expect(page.locator("#booking-summary")).to_contain_text("2 seats: B1, A2")
+    expect(page.locator("#booking-summary")).to_contain_text("₹400.00")
+    page.get_by_role("button", name=re.compile("Proceed")).click()
+
+    # Holding needs an account: log in, and come back to the show with the seats picked.
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    page.get_by_label("Username").fill("asha")
+    page.get_by_label("Password").fill("pass-word-123")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("#booking-summary")).to_contain_text("2 seats: B1, A2")
+    page.get_by_role("button", name=re.compile("Proceed")).click()
+
+    expect(page).to_have_url(re.compile(r"/holds/"))
+    expect(page.locator(".countdown")).to_contain_text(re.compile(r"Seats held for \d+:\d\d"))
+    expect(page.get_by_label("Full name")).to_have_value("Asha Rao")
+    page.get_by_label("Mobile number").fill("12345")
+    page.get_by_role("button", name=re.compile("Continue to payment")).click()
+    # The browser checks the number inline before anything is sent.
+    assert page.get_by_label("Mobile number").evaluate("el => el.validity.patternMismatch")
+    expect(page).to_have_url(re.compile(r"/holds/"))
+    page.get_by_label("Mobile number").fill("98765 43210")
+    page.get_by_role("button", name=re.compile("Continue to payment")).click()
+
+    expect(page).to_have_url(re.compile(r"/orders/"))
+    expect(page.locator(".countdown")).to_contain_text("Pay within")
+    page.get_by_role("button", name="Pay ₹400.00").click()
+
+    expect(page.get_by_role("heading", name="Your ticket")).to_be_visible()
+    booking = Booking.objects.get()
+    expect(page.locator(".ticket__code")).to_have_text(booking.ticket_code)
+    expect(page.locator(".ticket__qr svg")).to_be_visible()
+    expect(page.locator(".ticket")).to_contain_text("Seats B1, A2")
+
+    page.get_by_role("link", name="My bookings").first.click()
+    expect(page.locator(".booking-list")).to_contain_text(f"Confirmed · {booking.ticket_code}")
+
+
+def test_two_people_race_for_one_seat(new_page, show, user, django_user_model):
+    other = django_user_model.objects.create_user("ravi", "ravi@example.com", "x")
+    pages = [new_page(user=user), new_page(user=other)]
+    for page in pages:
+        page.goto(f"/shows/{show.id}/seats/")
+        seat(page, "B3").check()
+        expect(page.locator("#booking-summary")).to_contain_text("1 seat: B3")
+    for page in pages:
+        page.get_by_role("button", name=re.compile("Proceed")).click(no_wait_after=True)
+
+    def outcome(page):
+        page.wait_for_url(re.compile(r"/holds/"), timeout=3000)
+        return "won"
+
+    results = []
+    for page in pages:
+        try:
+            results.append(outcome(page))
+        except Exception:
+            expect(page.locator("#messages")).to_contain_text(
+                "Seat B3 was just taken by someone else."
+            )
+            expect(seat(page, "B3")).to_be_disabled()
+            results.append("lost")
+    assert sorted(results) == ["lost", "won"]
+
+
+def test_a_hold_that_runs_out_while_the_page_is_open(new_page, show, user, settings):
+    settings.HOLD_TTL_SECONDS = 3
+    page = new_page(user=user)
+    page.goto(f"/shows/{show.id}/seats/?seats=B1")
+    page.get_by_role("button", name=re.compile("Proceed")).click()
+    expect(page).to_have_url(re.compile(r"/holds/"))
+    expect(page.get_by_role("heading", name="Time's up")).to_be_visible(timeout=10_000)
+    page.get_by_role("link", name="Pick seats again").click()
+    expect(seat(page, "B1")).to_be_enabled()
+
+
+def test_seats_taken_elsewhere_appear_without_a_reload(new_page, show, user):
+    from booking import services
+
+    page = new_page()
+    page.goto(f"/shows/{show.id}/seats/")
+    expect(seat(page, "B5")).to_be_enabled()
+    services.hold_create(user_id=user.id, show_id=str(show.id), seat_ids=["B5"], now=timezone.now())
+    expect(seat(page, "B5")).to_be_disabled(timeout=10_000)
+
+
+@pytest.mark.parametrize("width", [360, 768, 1280])
+def test_pages_fit_the_width_and_the_grid_scrolls_inside(new_page, show, width):
+    page = new_page(width=width, height=800)
+    for path in ["/", f"/movies/{show.movie_id}/", f"/shows/{show.id}/seats/"]:
+        page.goto(path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} is {overflow}px wider than {width}px"
+
+
+def test_the_seat_grid_works_from_the_keyboard(new_page, show):
+    page = new_page()
+    page.goto(f"/shows/{show.id}/seats/")
+    seat(page, "B1").focus()
+    page.keyboard.press("Space")
+    expect(page.locator("#booking-summary")).to_contain_text("1 seat: B1")
+    expect(seat(page, "B1")).to_be_focused()
