@@ -129,11 +129,17 @@ def test_seats_taken_elsewhere_appear_without_a_reload(new_page, show, user):
 
 @pytest.mark.parametrize("width", [360, 768, 1280])
 def test_pages_fit_the_width_and_the_grid_scrolls_inside(new_page, show, width):
+    wide = factories.screen_create(name="Wide")
+    wide.rows.update(seat_count=40, aisle_after=[8, 32])
+    wide_show = factories.show_create(movie=show.movie, screen=wide)
     page = new_page(width=width, height=800)
-    for path in ["/", f"/movies/{show.movie_id}/", f"/shows/{show.id}/seats/"]:
+    for path in ["/", f"/movies/{show.movie_id}/", f"/shows/{wide_show.id}/seats/"]:
         page.goto(path)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} is {overflow}px wider than {width}px"
+    grid = page.locator(".seat-grid__scroll")
+    grid_overflow = grid.evaluate("el => el.scrollWidth - el.clientWidth")
+    assert grid_overflow > 0  # 40 seats, 2 aisles and 2 labels are wider than any of these
 
 
 def test_the_seat_grid_works_from_the_keyboard(new_page, show):
