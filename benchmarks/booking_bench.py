@@ -72,7 +72,7 @@ def bench_store() -> float:
             amount=Decimal(400),
         )
         store.hold_create(hold=hold, partitions=partitions, unavailable=(), seat_limit=10, now=now)
-        store.hold_release(hold_id=hold.hold_id, partitions=partitions, now=now)
+        store.hold_release(show_id="show", hold_id=hold.hold_id, partitions=partitions, now=now)
     return STORE_PAIRS / (time.perf_counter() - started)
 
 

@@ -87,6 +87,12 @@ class DuplicateRequest(BookingError):
     message = "This request was already made."
 
 
+class HoldChanged(BookingError):
+    status_code = 409
+    code = "HOLD_CHANGED"
+    message = "Your seats changed while the order was being made. Please try again."
+
+
 class HoldNotFound(BookingError):
     status_code = 404
     code = "HOLD_NOT_FOUND"

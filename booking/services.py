@@ -115,6 +115,7 @@ def hold_change_seats(
     show = get_catalog().show_get(show_id=hold.show_id)
     seats = _checked_seats(show, seat_ids, now)
     return get_store().hold_change_seats(
+        show_id=hold.show_id,
         hold_id=hold.hold_id,
         seat_ids=seats,
         amount=price_seats(show.layout, seats).total,
@@ -131,7 +132,10 @@ def hold_release(*, user_id: int, hold_id: str, now: datetime) -> Hold:
     hold = selectors.hold_get(user_id=user_id, hold_id=hold_id)
     show = get_catalog().show_get(show_id=hold.show_id)
     return get_store().hold_release(
-        hold_id=hold.hold_id, partitions=_partitions(show, hold.seat_ids), now=now
+        show_id=hold.show_id,
+        hold_id=hold.hold_id,
+        partitions=_partitions(show, hold.seat_ids),
+        now=now,
     )
 
 
@@ -177,7 +181,10 @@ def order_cancel(*, user_id: int, order_id: str, now: datetime) -> Order:
     if order.status_at(now) is not OrderStatus.PAYMENT_PENDING:
         raise OrderNotPending(order.status_at(now))
     return get_store().order_cancel(
-        order_id=order.order_id, partitions=_order_partitions(order), now=now
+        show_id=order.show.show_id,
+        order_id=order.order_id,
+        partitions=_order_partitions(order),
+        now=now,
     )
 
 
@@ -261,6 +268,7 @@ def _confirm(order: Order, ticket_code: str, idempotency_key: str | None, now: d
             for seat_id in order.seat_ids
         )
         return get_store().order_confirm(
+            show_id=order.show.show_id,
             order_id=order.order_id,
             ticket_code=ticket_code,
             idempotency_key=idempotency_key,
@@ -272,7 +280,10 @@ def _confirm(order: Order, ticket_code: str, idempotency_key: str | None, now: d
 def _cancel_quietly(order: Order, now: datetime) -> None:
     with contextlib.suppress(OrderNotPending):
         get_store().order_cancel(
-            order_id=order.order_id, partitions=_order_partitions(order), now=now
+            show_id=order.show.show_id,
+            order_id=order.order_id,
+            partitions=_order_partitions(order),
+            now=now,
         )
 
 

@@ -207,6 +207,7 @@ BMS_API_RETRIES = 2
 
 # Booking rules.
 BOOKING_STORE_URL = env_str("BOOKING_STORE_URL", "memory://")
+BOOKING_STORE_KEY_PREFIX = env_str("BOOKING_STORE_KEY_PREFIX", "bms")
 HOLD_TTL_SECONDS = env_int("HOLD_TTL_SECONDS", 600, minimum=1)
 ORDER_TTL_SECONDS = env_int("ORDER_TTL_SECONDS", 300, minimum=1)
 MAX_SEATS_PER_HOLD = env_int("MAX_SEATS_PER_HOLD", 10, minimum=1)

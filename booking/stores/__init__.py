@@ -19,10 +19,16 @@ def get_store() -> BookingStore:
         from booking.stores.memory import MemoryBookingStore
 
         return MemoryBookingStore()
-    raise ImproperlyConfigured(f"BOOKING_STORE_URL must be memory://, not {url!r}.")
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        from booking.stores.redis import RedisBookingStore
+
+        return RedisBookingStore.from_url(url, prefix=settings.BOOKING_STORE_KEY_PREFIX)
+    raise ImproperlyConfigured(
+        f"BOOKING_STORE_URL must be memory:// or redis://host:port/db, not {url!r}."
+    )
 
 
 @receiver(setting_changed)
 def _reset_store(*, setting: str, **kwargs) -> None:
-    if setting == "BOOKING_STORE_URL":
+    if setting.startswith("BOOKING_STORE_"):
         get_store.cache_clear()

@@ -9,6 +9,9 @@ A *claim* ties a seat to the hold or order that owns it until an expiry time; a 
 is claimed for good. A seat is free when it has no claim or its claim has expired. Every
 claim and release bumps the seat's version.
 
+Writes to an existing hold or order name its show as well (``show_id``): a store may keep
+a show's keys together (a Redis Cluster hash slot) and needs to know where to look.
+
 Requests that claim seats pass the *partitions* (show id, seat tier) they touch: each
 partition is a FIFO booking queue whose statistics staff can read.
 """
@@ -49,6 +52,7 @@ class BookingStore:
     def hold_change_seats(
         self,
         *,
+        show_id: str,
         hold_id: str,
         seat_ids: tuple[str, ...],
         amount: object,
@@ -63,7 +67,7 @@ class BookingStore:
         raise NotImplementedError("BookingStore.hold_change_seats")
 
     def hold_release(
-        self, *, hold_id: str, partitions: Collection[Partition], now: datetime
+        self, *, show_id: str, hold_id: str, partitions: Collection[Partition], now: datetime
     ) -> Hold:
         """Free the seats of an active hold at once. Raises ``HoldNotActive``."""
         raise NotImplementedError("BookingStore.hold_release")
@@ -83,7 +87,7 @@ class BookingStore:
         raise NotImplementedError("BookingStore.order_list")
 
     def order_cancel(
-        self, *, order_id: str, partitions: Collection[Partition], now: datetime
+        self, *, show_id: str, order_id: str, partitions: Collection[Partition], now: datetime
     ) -> Order:
         """Cancel a pending order and free its seats. Raises ``OrderNotPending``."""
         raise NotImplementedError("BookingStore.order_cancel")
@@ -91,6 +95,7 @@ class BookingStore:
     def order_confirm(
         self,
         *,
+        show_id: str,
         order_id: str,
         ticket_code: str,
         idempotency_key: str | None,

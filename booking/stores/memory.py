@@ -25,6 +25,8 @@ from booking.domain import (
 )
 from booking.errors import (
     BookingError,
+    DuplicateRequest,
+    HoldChanged,
     HoldNotActive,
     HoldNotFound,
     OrderNotFound,
@@ -200,6 +202,8 @@ class MemoryBookingStore(BookingStore):
         self, *, hold, partitions, unavailable, seat_limit, now, expected_versions=None
     ) -> Hold:
         with self._queued(partitions):
+            if hold.hold_id in self._holds:
+                raise DuplicateRequest()
             conflicts = self._conflicts(
                 hold.show_id, hold.seat_ids, unavailable, now, expected_versions
             )
@@ -220,7 +224,7 @@ class MemoryBookingStore(BookingStore):
             return self._holds.get(hold_id)
 
     def hold_change_seats(
-        self, *, hold_id, seat_ids, amount, partitions, unavailable, seat_limit, now
+        self, *, show_id, hold_id, seat_ids, amount, partitions, unavailable, seat_limit, now
     ) -> Hold:
         with self._queued(partitions):
             hold = self._active_hold(hold_id, now)
@@ -238,7 +242,7 @@ class MemoryBookingStore(BookingStore):
             self._holds[hold_id] = changed
             return changed
 
-    def hold_release(self, *, hold_id, partitions, now) -> Hold:
+    def hold_release(self, *, show_id, hold_id, partitions, now) -> Hold:
         with self._queued(partitions):
             hold = self._active_hold(hold_id, now)
             self._release(hold.show_id, hold.seat_ids, hold_id)
@@ -251,6 +255,8 @@ class MemoryBookingStore(BookingStore):
     def order_create(self, *, order, partitions, now) -> Order:
         with self._queued(partitions):
             hold = self._active_hold(order.hold_id, now)
+            if hold.seat_ids != order.seat_ids:
+                raise HoldChanged()
             self._holds[hold.hold_id] = dataclasses.replace(hold, status=HoldStatus.CONVERTED)
             self._claim(
                 hold.show_id, hold.seat_ids, Claim(order.order_id, order.user_id, order.expires_at)
@@ -274,7 +280,7 @@ class MemoryBookingStore(BookingStore):
                 if order_id in self._orders
             ]
 
-    def order_cancel(self, *, order_id, partitions, now) -> Order:
+    def order_cancel(self, *, show_id, order_id, partitions, now) -> Order:
         with self._queued(partitions):
             order = self._pending_order(order_id, now)
             self._release(order.show.show_id, order.seat_ids, order_id)
@@ -282,7 +288,9 @@ class MemoryBookingStore(BookingStore):
             self._orders[order_id] = cancelled
             return cancelled
 
-    def order_confirm(self, *, order_id, ticket_code, idempotency_key, partitions, now) -> Order:
+    def order_confirm(
+        self, *, show_id, order_id, ticket_code, idempotency_key, partitions, now
+    ) -> Order:
         with self._queued(partitions):
             order = self._pending_order(order_id, now)
             self._claim(

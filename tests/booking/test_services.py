@@ -9,7 +9,9 @@ from django.utils import timezone
 from booking import selectors, services
 from booking.domain import Customer, HoldStatus, OrderStatus
 from booking.errors import (
+    DuplicateRequest,
     DuplicateSeats,
+    HoldChanged,
     HoldNotActive,
     HoldNotFound,
     NotYours,
@@ -25,8 +27,9 @@ from booking.models import Booking, SoldSeat
 from booking.stores import get_store
 from catalog.errors import ShowNotFound
 
+pytestmark = pytest.mark.usefixtures("booking_backend")
+
 CUSTOMER = Customer(name="Asha Rao", email="asha@example.com", phone="9876543210")
-SHOW_ID = "show_id"
 
 
 @pytest.fixture
@@ -382,12 +385,14 @@ def test_orders_are_listed_newest_first_and_paginated(user, other_user, sid, now
     assert has_more is False
 
 
-def test_sold_seats_and_confirmed_orders_survive_a_restart(user, other_user, sid, now):
+def test_sold_seats_and_confirmed_orders_survive_a_restart(
+    user, other_user, sid, now, restart_store
+):
     made = order(user, sid, ["B1", "B2"], now)
     paid = services.order_confirm_payment(
         user_id=user.id, order_id=made.order_id, idempotency_key=None, now=now
     )
-    get_store.cache_clear()  # a new process: the store starts empty
+    restart_store()
     assert get_store().order_get(order_id=made.order_id) is None
 
     seat_map = selectors.seat_map_get(show_id=sid, now=now)
@@ -483,3 +488,50 @@ def test_show_status_counts_sold_held_and_blocked_seats(user, other_user, show, 
     )
     hold(other_user, sid, ["A3"], now)
     assert status() == "SOLD_OUT"
+
+
+def test_a_hold_id_cannot_be_used_twice(user, sid, now):
+    held = services.hold_create(
+        user_id=user.id, show_id=sid, seat_ids=["B1"], now=now, hold_id="my-hold"
+    )
+    services.hold_release(user_id=user.id, hold_id=held.hold_id, now=now)
+    with pytest.raises(DuplicateRequest):
+        services.hold_create(
+            user_id=user.id, show_id=sid, seat_ids=["B2"], now=now, hold_id="my-hold"
+        )
+
+
+def test_an_order_is_refused_when_its_hold_changed_meanwhile(user, show, sid, now):
+    import dataclasses
+
+    from booking.stores import get_store
+
+    held = hold(user, sid, ["B1"], now)
+    services.hold_change_seats(user_id=user.id, hold_id=held.hold_id, seat_ids=["B2"], now=now)
+    stale = services.Order(
+        order_id="o-1",
+        hold_id=held.hold_id,
+        user_id=user.id,
+        show=services.ShowSnapshot(
+            show_id=sid,
+            movie_id=None,
+            movie_title="M",
+            theatre_id=None,
+            theatre_name="T",
+            screen_name="S",
+            start_time=show.start_time,
+        ),
+        seat_ids=("B1",),
+        status=services.OrderStatus.PAYMENT_PENDING,
+        created_at=now,
+        expires_at=now + timedelta(minutes=5),
+        tickets_amount=Decimal(250),
+        convenience_fee=Decimal(0),
+        customer=CUSTOMER,
+    )
+    with pytest.raises(HoldChanged):
+        get_store().order_create(order=stale, partitions=[(sid, "PRIME")], now=now)
+    assert (
+        dataclasses.replace(held, seat_ids=("B2",)).seat_ids
+        == selectors.hold_get(user_id=user.id, hold_id=held.hold_id).seat_ids
+    )

@@ -5,6 +5,7 @@ statuses only move along allowed transitions; and the store agrees with the mode
 every outcome.
 """
 
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -16,6 +17,8 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
 from booking.domain import Customer, Hold, HoldStatus, Order, OrderStatus, ShowSnapshot
 from booking.errors import BookingError, SeatLimitReached, SeatUnavailable
 from booking.stores.memory import MemoryBookingStore
+from booking.stores.redis import RedisBookingStore
+from tests.booking.conftest import redis_test_client
 
 SHOW = "show-1"
 SEATS = [f"A{n}" for n in range(1, 7)]
@@ -69,7 +72,7 @@ class StoreMachine(RuleBasedStateMachine):
 
     def __init__(self):
         super().__init__()
-        self.store = MemoryBookingStore()
+        self.store = self.make_store()
         self.now = START
         self.model_holds: dict[str, ModelClaim] = {}
         self.model_orders: dict[str, ModelClaim] = {}
@@ -77,6 +80,9 @@ class StoreMachine(RuleBasedStateMachine):
         self.seen_hold_status: dict[str, HoldStatus] = {}
         self.seen_order_status: dict[str, OrderStatus] = {}
         self.counter = 0
+
+    def make_store(self):
+        return MemoryBookingStore()
 
     # -- the model ----------------------------------------------------------------------
 
@@ -140,7 +146,9 @@ class StoreMachine(RuleBasedStateMachine):
         claim = self.model_holds.get(hold_id)
         active = claim and claim.status == "HELD" and self.now < claim.expires_at
         try:
-            self.store.hold_release(hold_id=hold_id, partitions=PARTITIONS, now=self.now)
+            self.store.hold_release(
+                show_id=SHOW, hold_id=hold_id, partitions=PARTITIONS, now=self.now
+            )
         except BookingError:
             assert not active
             return
@@ -183,6 +191,7 @@ class StoreMachine(RuleBasedStateMachine):
         try:
             if pay:
                 self.store.order_confirm(
+                    show_id=SHOW,
                     order_id=order_id,
                     ticket_code="BMS-TEST01",
                     idempotency_key=None,
@@ -190,7 +199,9 @@ class StoreMachine(RuleBasedStateMachine):
                     now=self.now,
                 )
             else:
-                self.store.order_cancel(order_id=order_id, partitions=PARTITIONS, now=self.now)
+                self.store.order_cancel(
+                    show_id=SHOW, order_id=order_id, partitions=PARTITIONS, now=self.now
+                )
         except BookingError:
             assert not pending
             return
@@ -252,7 +263,21 @@ class StoreMachine(RuleBasedStateMachine):
             self.seen_order_status[order.order_id] = status
 
 
-StoreMachine.TestCase.settings = hypothesis_settings(
-    max_examples=150, stateful_step_count=40, deadline=None
-)
+class RedisStoreMachine(StoreMachine):
+    """The same machine on a real Redis, under a key prefix of its own."""
+
+    def make_store(self):
+        self.prefix = f"bms-test-{uuid.uuid4().hex[:12]}"
+        return RedisBookingStore(redis_test_client(), prefix=self.prefix)
+
+    def teardown(self):
+        keys = list(self.store.client.scan_iter(match=f"{self.prefix}:*"))
+        if keys:
+            self.store.client.delete(*keys)
+
+
+MODEL_SETTINGS = hypothesis_settings(max_examples=150, stateful_step_count=40, deadline=None)
+StoreMachine.TestCase.settings = MODEL_SETTINGS
+RedisStoreMachine.TestCase.settings = MODEL_SETTINGS
 TestMemoryStoreAgainstModel = StoreMachine.TestCase
+TestRedisStoreAgainstModel = RedisStoreMachine.TestCase
