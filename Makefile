@@ -5,7 +5,8 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-browser lint format bench install clean
+.PHONY: run serve test lint format bench loadtest install clean
+REDIS_URL ?= redis://127.0.0.1:6379/0
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -19,6 +20,14 @@ run: $(STAMP)
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production-style serving: several gunicorn workers sharing the Redis booking store.
+# Set DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL as for any deployment.
+serve: $(STAMP)
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	BOOKING_STORE_URL=$${BOOKING_STORE_URL:-$(REDIS_URL)} DJANGO_DEBUG=$${DJANGO_DEBUG:-0} \
+		$(VENV)/bin/gunicorn bookmyshow.wsgi --config gunicorn.conf.py
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -12,6 +12,7 @@ When Redis cannot be reached or fails mid-operation, every method raises
 is left behind. Run Redis with ``maxmemory-policy noeviction`` (checked at start-up).
 """
 
+import hashlib
 import json
 import logging
 from collections.abc import Callable, Collection, Mapping
@@ -84,7 +85,7 @@ class RedisBookingStore(BookingStore):
         self.client = client
         self.prefix = prefix
         self._scripts = {
-            name: client.register_script(getattr(redis_scripts, name))
+            name: getattr(redis_scripts, name)
             for name in (
                 "HOLD_CREATE",
                 "HOLD_CHANGE",
@@ -94,6 +95,11 @@ class RedisBookingStore(BookingStore):
                 "ORDER_CONFIRM",
                 "CLAIMS_PURGE",
             )
+        }
+        # Scripts run by their SHA (EVALSHA); Redis learns them on first use, or again
+        # after a restart made it forget them.
+        self._shas = {
+            name: hashlib.sha1(text.encode()).hexdigest() for name, text in self._scripts.items()
         }
 
     @classmethod
@@ -157,20 +163,40 @@ class RedisBookingStore(BookingStore):
         bookkeeping (index entries that live outside the show's slot), in one round trip.
         """
         queues = self._queue_keys(partitions)
-        pipe = self.client.pipeline(transaction=False)
-        for queue in queues:
-            pipe.hincrby(queue, "waiting", 1)
-            pipe.pexpire(queue, SHOW_KEYS_TTL_MS)
-        if queues:
-            pipe.sadd(f"{self.prefix}:queues", *(f"{s}|{t}" for s, t in sorted(set(partitions))))
-        queued_at = to_us(datetime.now(UTC))
-        self._scripts[name](
-            keys=[*keys, *queues], args=[to_us(now), queued_at, len(queues), *args], client=pipe
-        )
-        if extra is not None:
-            extra(pipe)
-        results = pipe.execute()
-        return self._raise_for(results[2 * len(queues) + (1 if queues else 0)])
+        members = [f"{show}|{tier}" for show, tier in sorted(set(partitions))]
+        argv = [to_us(now), to_us(datetime.now(UTC)), len(queues), *args]
+
+        def send(*, enqueue: bool) -> Any:
+            pipe = self.client.pipeline(transaction=False)
+            if enqueue and queues:
+                for queue in queues:
+                    pipe.hincrby(queue, "waiting", 1)
+                    pipe.pexpire(queue, SHOW_KEYS_TTL_MS)
+                pipe.sadd(f"{self.prefix}:queues", *members)
+            pipe.evalsha(self._shas[name], len(keys) + len(queues), *keys, *queues, *argv)
+            if extra is not None:
+                extra(pipe)
+            results = pipe.execute(raise_on_error=False)
+            return results[2 * len(queues) + 1 if enqueue and queues else 0]
+
+        result = send(enqueue=True)
+        if isinstance(result, redis.exceptions.NoScriptError):
+            self._load_scripts()
+            result = send(enqueue=False)  # the first try already counted as waiting
+        if isinstance(result, Exception):
+            raise result
+        return self._raise_for(result)
+
+    def _eval(self, name: str, *, keys: list[str], args: list[Any]) -> Any:
+        try:
+            return self.client.evalsha(self._shas[name], len(keys), *keys, *args)
+        except redis.exceptions.NoScriptError:
+            self._load_scripts()
+            return self.client.evalsha(self._shas[name], len(keys), *keys, *args)
+
+    def _load_scripts(self) -> None:
+        for name, text in self._scripts.items():
+            self._shas[name] = self.client.script_load(text)
 
     @staticmethod
     def _raise_for(result: list[str]) -> list[str]:
@@ -522,7 +548,7 @@ class RedisBookingStore(BookingStore):
             pipe.execute()
             removed += len(members)
         for show_id in shows:
-            self._scripts["CLAIMS_PURGE"](keys=[self._show_keys(show_id)[0]], args=[to_us(now)])
+            self._eval("CLAIMS_PURGE", keys=[self._show_keys(show_id)[0]], args=[to_us(now)])
         return removed
 
 
