@@ -45,3 +45,7 @@ clean:
 
 bench: $(STAMP)
 	$(PY) benchmarks/booking_bench.py
+
+# The flash sale at five times the size CI runs.
+loadtest: $(STAMP)
+	$(PY) benchmarks/flash_sale.py --attempts 10000 --clients 100 --workers 4
