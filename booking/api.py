@@ -3,20 +3,23 @@
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import IsAdminUser, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
-from booking import selectors, services
+from booking import api_docs, selectors, services
 from booking.domain import Customer, indian_mobile
 from booking.representations import hold_json, order_json
+from bookmyshow.api_docs import errors
 from bookmyshow.errors import DomainError
 from catalog.api import PageQuery, parse_query
-from catalog.representations import pagination_json
+from catalog.representations import iso, pagination_json
 
 MAX_LIST_INPUT = 100  # longer seat lists are refused before any other work
 
@@ -36,6 +39,15 @@ class HoldCreateThrottle(UserRateThrottle):
         return settings.HOLD_RATE_LIMIT
 
 
+class StrictCharField(serializers.CharField):
+    """A string, and only a string: DRF's CharField would turn 7 into "7"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 def parse_body(serializer_class: type[serializers.Serializer], request: Request) -> dict:
     body = serializer_class(data=request.data)
     body.is_valid(raise_exception=True)
@@ -44,7 +56,7 @@ def parse_body(serializer_class: type[serializers.Serializer], request: Request)
 
 class SeatsInput(serializers.Serializer):
     seatIds = serializers.ListField(
-        child=serializers.CharField(max_length=8), min_length=1, max_length=MAX_LIST_INPUT
+        child=StrictCharField(max_length=8), min_length=1, max_length=MAX_LIST_INPUT
     )
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_LIST_INPUT)
 
@@ -57,7 +69,7 @@ class SeatsInput(serializers.Serializer):
 
 
 class HoldCreateInput(SeatsInput):
-    showId = serializers.CharField(max_length=64)
+    showId = StrictCharField(max_length=64)
 
 
 class CustomerInput(serializers.Serializer):
@@ -73,7 +85,7 @@ class CustomerInput(serializers.Serializer):
 
 
 class OrderCreateInput(serializers.Serializer):
-    holdId = serializers.CharField(max_length=64)
+    holdId = StrictCharField(max_length=64)
     customer = CustomerInput()
 
 
@@ -90,6 +102,10 @@ class HoldListApi(BookingApi):
     def get_throttles(self):
         return [HoldCreateThrottle()] if self.request.method == "POST" else []
 
+    @extend_schema(
+        request=HoldCreateInput,
+        responses={201: api_docs.HoldSerializer, **errors(400, 401, 404, 409, 415, 429, 503)},
+    )
     def post(self, request: Request) -> Response:
         body = parse_body(HoldCreateInput, request)
         now = timezone.now()
@@ -100,10 +116,15 @@ class HoldListApi(BookingApi):
 
 
 class HoldDetailApi(BookingApi):
+    @extend_schema(responses={200: api_docs.HoldSerializer, **errors(401, 403, 404, 503)})
     def get(self, request: Request, hold_id: str) -> Response:
         hold = selectors.hold_get(user_id=request.user.id, hold_id=hold_id)
         return Response(hold_json(hold, timezone.now()))
 
+    @extend_schema(
+        request=SeatsInput,
+        responses={200: api_docs.HoldSerializer, **errors(400, 401, 403, 404, 409, 415, 503)},
+    )
     def patch(self, request: Request, hold_id: str) -> Response:
         body = parse_body(SeatsInput, request)
         now = timezone.now()
@@ -114,6 +135,9 @@ class HoldDetailApi(BookingApi):
 
 
 class HoldReleaseApi(BookingApi):
+    @extend_schema(
+        request=None, responses={200: api_docs.HoldSerializer, **errors(401, 403, 404, 409, 503)}
+    )
     def post(self, request: Request, hold_id: str) -> Response:
         now = timezone.now()
         hold = services.hold_release(user_id=request.user.id, hold_id=hold_id, now=now)
@@ -121,6 +145,11 @@ class HoldReleaseApi(BookingApi):
 
 
 class OrderListApi(BookingApi):
+    @extend_schema(
+        operation_id="orders_list",
+        parameters=[PageQuery],
+        responses={200: api_docs.OrderPageSerializer, **errors(400, 401, 503)},
+    )
     def get(self, request: Request) -> Response:
         page = parse_query(PageQuery, request)
         orders, has_more = selectors.order_list(user_id=request.user.id, **page)
@@ -132,6 +161,10 @@ class OrderListApi(BookingApi):
             }
         )
 
+    @extend_schema(
+        request=OrderCreateInput,
+        responses={201: api_docs.OrderSerializer, **errors(400, 401, 403, 404, 409, 415, 503)},
+    )
     def post(self, request: Request) -> Response:
         body = parse_body(OrderCreateInput, request)
         now = timezone.now()
@@ -145,12 +178,25 @@ class OrderListApi(BookingApi):
 
 
 class OrderDetailApi(BookingApi):
+    @extend_schema(responses={200: api_docs.OrderSerializer, **errors(401, 403, 404, 503)})
     def get(self, request: Request, order_id: str) -> Response:
         order = selectors.order_get(user_id=request.user.id, order_id=order_id)
         return Response(order_json(order, timezone.now()))
 
 
 class OrderConfirmPaymentApi(BookingApi):
+    @extend_schema(
+        request=None,
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="Repeating the key that confirmed the order returns it again.",
+            )
+        ],
+        responses={200: api_docs.OrderSerializer, **errors(400, 401, 403, 404, 409, 503)},
+    )
     def post(self, request: Request, order_id: str) -> Response:
         key = request.headers.get("Idempotency-Key") or None
         if key is not None and len(key) > 255:
@@ -163,6 +209,9 @@ class OrderConfirmPaymentApi(BookingApi):
 
 
 class OrderCancelApi(BookingApi):
+    @extend_schema(
+        request=None, responses={200: api_docs.OrderSerializer, **errors(401, 403, 404, 409, 503)}
+    )
     def post(self, request: Request, order_id: str) -> Response:
         now = timezone.now()
         order = services.order_cancel(user_id=request.user.id, order_id=order_id, now=now)
@@ -172,6 +221,7 @@ class OrderCancelApi(BookingApi):
 class MeApi(BookingApi):
     """Who the token or session belongs to: a cheap way for a client to check its login."""
 
+    @extend_schema(responses={200: api_docs.MeSerializer, **errors(401)})
     def get(self, request: Request) -> Response:
         return Response({"userId": request.user.id, "username": request.user.username})
 
@@ -179,6 +229,11 @@ class MeApi(BookingApi):
 class TokenApi(APIView):
     authentication_classes = []
 
+    @extend_schema(
+        request=TokenInput,
+        auth=[],
+        responses={200: api_docs.TokenSerializer, **errors(400, 401, 415)},
+    )
     def post(self, request: Request) -> Response:
         body = parse_body(TokenInput, request)
         user = authenticate(request, username=body["username"], password=body["password"])
@@ -186,3 +241,35 @@ class TokenApi(APIView):
             raise AuthenticationFailedError()
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
+
+
+class CheckInInput(serializers.Serializer):
+    ticketCode = serializers.CharField(max_length=20)
+    showId = StrictCharField(max_length=64)
+
+
+class CheckInApi(APIView):
+    """Staff at the door: is this ticket valid for this show? Admits it once."""
+
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(
+        request=CheckInInput,
+        responses={200: api_docs.CheckInSerializer, **errors(400, 401, 403, 404, 409, 415)},
+    )
+    def post(self, request: Request) -> Response:
+        body = parse_body(CheckInInput, request)
+        check_in = services.ticket_check_in(
+            ticket_code=body["ticketCode"], show_id=body["showId"], now=timezone.now()
+        )
+        booking = check_in.booking
+        return Response(
+            {
+                "ticketCode": booking.ticket_code,
+                "showId": booking.show_id,
+                "movieTitle": booking.movie_title,
+                "seats": booking.seat_ids,
+                "customerName": booking.customer_name,
+                "checkedInAt": iso(check_in.checked_in_at),
+            }
+        )

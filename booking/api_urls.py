@@ -16,4 +16,5 @@ urlpatterns = [
         name="order-confirm-payment",
     ),
     path("orders/<str:order_id>/cancel", api.OrderCancelApi.as_view(), name="order-cancel"),
+    path("staff/check-in", api.CheckInApi.as_view(), name="staff-check-in"),
 ]

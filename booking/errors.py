@@ -1,6 +1,9 @@
 """Errors of the booking engine, with the stable codes of the API contract."""
 
 from collections.abc import Iterable
+from datetime import datetime
+
+from django.utils import timezone
 
 from bookmyshow.errors import DomainError
 from catalog.domain import seat_sort_key
@@ -150,3 +153,32 @@ class StoreUnavailable(BookingError):
     code = "STORE_UNAVAILABLE"
     message = "Booking is briefly unavailable. Please try again in a few seconds."
     retry_after = 5
+
+
+class TicketNotFound(BookingError):
+    status_code = 404
+    code = "TICKET_NOT_FOUND"
+    message = "No ticket has this code."
+
+
+class WrongShow(BookingError):
+    status_code = 409
+    code = "WRONG_SHOW"
+
+    def __init__(self, booking):
+        super().__init__(
+            f"Ticket {booking.ticket_code} is for {booking.movie_title} at "
+            f"{timezone.localtime(booking.show_start):%d %b, %I:%M %p}, not this show.",
+            details={"ticketShowId": booking.show_id},
+        )
+
+
+class AlreadyCheckedIn(BookingError):
+    status_code = 409
+    code = "ALREADY_CHECKED_IN"
+
+    def __init__(self, checked_in_at: datetime):
+        super().__init__(
+            f"Already used: checked in at {timezone.localtime(checked_in_at):%d %b, %I:%M:%S %p}.",
+            details={"checkedInAt": timezone.localtime(checked_in_at).isoformat()},
+        )

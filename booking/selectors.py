@@ -5,6 +5,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.contrib.auth.models import User
 from django.db.models import Count
 
 from booking.domain import Customer, Hold, Order, OrderStatus, ShowSnapshot
@@ -87,11 +88,17 @@ def _sold_counts(show_ids: list[str]) -> dict[str, int]:
     return {row["show_id"]: row["sold"] for row in rows}
 
 
-def hold_get(*, user_id: int, hold_id: str) -> Hold:
-    """The user's hold. Raises ``HoldNotFound`` or ``NotYours``."""
+def hold_get_any(*, hold_id: str) -> Hold:
+    """Any user's hold (for staff). Raises ``HoldNotFound``."""
     hold = get_store().hold_get(hold_id=str(hold_id))
     if hold is None:
         raise HoldNotFound(details={"holdId": str(hold_id)})
+    return hold
+
+
+def hold_get(*, user_id: int, hold_id: str) -> Hold:
+    """The user's hold. Raises ``HoldNotFound`` or ``NotYours``."""
+    hold = hold_get_any(hold_id=hold_id)
     if hold.user_id != user_id:
         raise NotYours()
     return hold
@@ -115,15 +122,21 @@ def order_for_hold(*, user_id: int, hold_id: str) -> Order | None:
     )
 
 
-def order_get(*, user_id: int, order_id: str) -> Order:
-    """The user's order, from the store while it lives there, else from the database
-    (confirmed orders outlive the store). Raises ``OrderNotFound`` or ``NotYours``."""
+def order_get_any(*, order_id: str) -> Order:
+    """Any user's order (for staff), from the store while it lives there, else from the
+    database (confirmed orders outlive the store). Raises ``OrderNotFound``."""
     order = get_store().order_get(order_id=str(order_id))
-    if order is None:
-        booking = _booking(order_id)
-        if booking is None:
-            raise OrderNotFound(details={"orderId": str(order_id)})
-        order = order_from_booking(booking)
+    if order is not None:
+        return order
+    booking = _booking(order_id)
+    if booking is None:
+        raise OrderNotFound(details={"orderId": str(order_id)})
+    return order_from_booking(booking)
+
+
+def order_get(*, user_id: int, order_id: str) -> Order:
+    """The user's order. Raises ``OrderNotFound`` or ``NotYours``."""
+    order = order_get_any(order_id=order_id)
     if order.user_id != user_id:
         raise NotYours()
     return order
@@ -173,3 +186,41 @@ def order_from_booking(booking: Booking) -> Order:
         confirmed_at=booking.confirmed_at,
         idempotency_key=booking.idempotency_key or None,
     )
+
+
+def holds_for_staff(*, now: datetime, show_id: str = "", username: str = "") -> list[Hold]:
+    """Holds the store keeps, newest first, optionally of one show or one user."""
+    user_ids = _user_ids(username)
+    return sorted(
+        (
+            hold
+            for hold in get_store().holds_list(now=now)
+            if (not show_id or hold.show_id == show_id)
+            and (user_ids is None or hold.user_id in user_ids)
+        ),
+        key=lambda hold: hold.created_at,
+        reverse=True,
+    )
+
+
+def orders_for_staff(*, now: datetime, show_id: str = "") -> list[Order]:
+    """Orders the store keeps, newest first, optionally of one show."""
+    return sorted(
+        (
+            order
+            for order in get_store().orders_list(now=now)
+            if not show_id or order.show.show_id == show_id
+        ),
+        key=lambda order: order.created_at,
+        reverse=True,
+    )
+
+
+def usernames(user_ids: set[int]) -> dict[int, str]:
+    return dict(User.objects.filter(pk__in=user_ids).values_list("pk", "username"))
+
+
+def _user_ids(username: str) -> set[int] | None:
+    if not username:
+        return None
+    return set(User.objects.filter(username__icontains=username).values_list("pk", flat=True))

@@ -10,6 +10,7 @@ import secrets
 import string
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -18,12 +19,15 @@ from django.db import IntegrityError, transaction
 from booking import selectors
 from booking.domain import Customer, Hold, HoldStatus, Order, OrderStatus, ShowSnapshot
 from booking.errors import (
+    AlreadyCheckedIn,
     DuplicateSeats,
     OrderNotPending,
     SalesClosed,
     SeatUnavailable,
+    TicketNotFound,
     TooManySeats,
     UnknownSeat,
+    WrongShow,
 )
 from booking.models import Booking, SoldSeat
 from booking.pricing import price_seats
@@ -129,7 +133,15 @@ def hold_change_seats(
 def hold_release(*, user_id: int, hold_id: str, now: datetime) -> Hold:
     """Free the hold's seats at once. Raises ``HoldNotFound``, ``NotYours``,
     ``HoldNotActive``."""
-    hold = selectors.hold_get(user_id=user_id, hold_id=hold_id)
+    return _hold_release(selectors.hold_get(user_id=user_id, hold_id=hold_id), now)
+
+
+def hold_release_by_staff(*, hold_id: str, now: datetime) -> Hold:
+    """Free a stuck hold of any user. Raises ``HoldNotFound``, ``HoldNotActive``."""
+    return _hold_release(selectors.hold_get_any(hold_id=hold_id), now)
+
+
+def _hold_release(hold: Hold, now: datetime) -> Hold:
     show = get_catalog().show_get(show_id=hold.show_id)
     return get_store().hold_release(
         show_id=hold.show_id,
@@ -177,7 +189,15 @@ def order_create(*, user_id: int, hold_id: str, customer: Customer, now: datetim
 def order_cancel(*, user_id: int, order_id: str, now: datetime) -> Order:
     """Cancel an order waiting for payment; its seats are free at once. Raises
     ``OrderNotFound``, ``NotYours``, ``OrderNotPending``."""
-    order = selectors.order_get(user_id=user_id, order_id=order_id)
+    return _order_cancel(selectors.order_get(user_id=user_id, order_id=order_id), now)
+
+
+def order_cancel_by_staff(*, order_id: str, now: datetime) -> Order:
+    """Cancel any user's pending order. Raises ``OrderNotFound``, ``OrderNotPending``."""
+    return _order_cancel(selectors.order_get_any(order_id=order_id), now)
+
+
+def _order_cancel(order: Order, now: datetime) -> Order:
     if order.status_at(now) is not OrderStatus.PAYMENT_PENDING:
         raise OrderNotPending(order.status_at(now))
     return get_store().order_cancel(
@@ -302,3 +322,29 @@ def _ticket_code() -> str:
 def bookings_purge(*, now: datetime, keep_for: timedelta) -> int:
     """Forget holds and orders that ended more than ``keep_for`` ago (never sold seats)."""
     return get_store().purge(now=now, keep_for=keep_for)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckIn:
+    booking: Booking
+    checked_in_at: datetime
+
+
+def ticket_check_in(*, ticket_code: str, show_id: str, now: datetime) -> CheckIn:
+    """Admit the ticket ``ticket_code`` to ``show_id`` once.
+
+    Raises ``TicketNotFound``, ``WrongShow`` (details name the ticket's show) or
+    ``AlreadyCheckedIn`` (details say when). Two scans at once admit one of them.
+    """
+    booking = Booking.objects.filter(ticket_code=ticket_code.strip().upper()).first()
+    if booking is None:
+        raise TicketNotFound(details={"ticketCode": ticket_code})
+    if booking.show_id != show_id:
+        raise WrongShow(booking)
+    admitted = Booking.objects.filter(pk=booking.pk, checked_in_at__isnull=True).update(
+        checked_in_at=now
+    )
+    if not admitted:
+        booking.refresh_from_db(fields=["checked_in_at"])
+        raise AlreadyCheckedIn(booking.checked_in_at)
+    return CheckIn(booking=booking, checked_in_at=now)

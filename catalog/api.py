@@ -1,12 +1,15 @@
 """The public, read-only catalog endpoints of the JSON API."""
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from booking import selectors
+from bookmyshow.api_docs import errors
+from catalog import api_docs
 from catalog.domain import seat_sort_key
 from catalog.representations import iso, movie_json, movie_page_json, tier_json
 from catalog.sources import get_catalog
@@ -28,6 +31,11 @@ def parse_query(serializer_class: type[serializers.Serializer], request: Request
 
 
 class MovieListApi(APIView):
+    @extend_schema(
+        operation_id="movies_list",
+        parameters=[PageQuery],
+        responses={200: api_docs.MoviePageSerializer, **errors(400, 503)},
+    )
     def get(self, request: Request) -> Response:
         query = parse_query(PageQuery, request)
         page = get_catalog().movie_list(limit=query["limit"], offset=query["offset"])
@@ -35,11 +43,16 @@ class MovieListApi(APIView):
 
 
 class MovieDetailApi(APIView):
+    @extend_schema(responses={200: api_docs.MovieSerializer, **errors(404, 503)})
     def get(self, request: Request, movie_id: str) -> Response:
         return Response(movie_json(get_catalog().movie_get(movie_id=movie_id)))
 
 
 class MovieShowsApi(APIView):
+    @extend_schema(
+        parameters=[DateQuery],
+        responses={200: api_docs.MovieShowsSerializer, **errors(400, 404, 503)},
+    )
     def get(self, request: Request, movie_id: str) -> Response:
         day = parse_query(DateQuery, request)["date"]
         theatres = selectors.theatre_shows_list(movie_id=movie_id, day=day, now=timezone.now())
@@ -71,6 +84,7 @@ class MovieShowsApi(APIView):
 
 
 class SeatMapApi(APIView):
+    @extend_schema(responses={200: api_docs.SeatMapSerializer, **errors(404, 503)})
     def get(self, request: Request, show_id: str) -> Response:
         seat_map = selectors.seat_map_get(show_id=show_id, now=timezone.now())
         show = seat_map.show
