@@ -79,7 +79,7 @@ def holds(request: HttpRequest) -> HttpResponse:
             "statuses": HOLD_STATUSES,
             "status": status,
             "show": show,
-            "user": user,
+            "user_filter": user,
         },
     )
 
