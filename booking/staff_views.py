@@ -50,32 +50,34 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _rows(records: list, status: str, now) -> list[tuple]:
+    """Holds or orders with the given effective status ("" for all), each with its
+    status, seconds left and owner's username."""
+    found = [record for record in records if status in ("", record.status_at(now).value)]
+    names = selectors.usernames({record.user_id for record in found})
+    return [
+        (
+            record,
+            record.status_at(now).value,
+            _seconds_left(record.expires_at, now),
+            names.get(record.user_id, record.user_id),
+        )
+        for record in found
+    ]
+
+
 def holds(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     show = request.GET.get("show", "").strip()
     status = request.GET.get("status", "HELD")
     user = request.GET.get("user", "").strip()
-    found = [
-        hold
-        for hold in selectors.holds_for_staff(now=now, show_id=show, username=user)
-        if status in ("", hold.status_at(now).value)
-    ]
-    names = selectors.usernames({hold.user_id for hold in found})
-    rows = [
-        (
-            hold,
-            hold.status_at(now).value,
-            _seconds_left(hold.expires_at, now),
-            names.get(hold.user_id, hold.user_id),
-        )
-        for hold in found
-    ]
+    found = selectors.holds_for_staff(now=now, show_id=show, username=user)
     return _render(
         request,
         "admin/booking/live_holds.html",
         "Holds",
         {
-            "rows": rows,
+            "rows": _rows(found, status, now),
             "statuses": HOLD_STATUSES,
             "status": status,
             "show": show,
@@ -88,27 +90,13 @@ def orders(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     status = request.GET.get("status", "PAYMENT_PENDING")
     show = request.GET.get("show", "").strip()
-    found = [
-        order
-        for order in selectors.orders_for_staff(now=now, show_id=show)
-        if status in ("", order.status_at(now).value)
-    ]
-    names = selectors.usernames({order.user_id for order in found})
-    rows = [
-        (
-            order,
-            order.status_at(now).value,
-            _seconds_left(order.expires_at, now),
-            names.get(order.user_id, order.user_id),
-        )
-        for order in found
-    ]
+    found = selectors.orders_for_staff(now=now, show_id=show)
     return _render(
         request,
         "admin/booking/live_orders.html",
         "Orders in the store",
         {
-            "rows": rows,
+            "rows": _rows(found, status, now),
             "statuses": ORDER_STATUSES,
             "status": status,
             "show": show,

@@ -89,9 +89,8 @@ class RedisBookingStore(BookingStore):
             for name in (
                 "HOLD_CREATE",
                 "HOLD_CHANGE",
-                "HOLD_RELEASE",
+                "RECORD_END",
                 "ORDER_CREATE",
-                "ORDER_CANCEL",
                 "ORDER_CONFIRM",
                 "CLAIMS_PURGE",
             )
@@ -214,6 +213,29 @@ class RedisBookingStore(BookingStore):
             "ORDER_NOT_FOUND": OrderNotFound,
         }
         raise errors[code]()
+
+    def _end(
+        self,
+        show_id: str,
+        kind: str,
+        record_id: str,
+        active: str,
+        ended: str,
+        not_active: str,
+        *,
+        partitions: Collection[Partition],
+        now: datetime,
+    ) -> dict[str, str]:
+        """End an active hold or pending order and free its seats; its fields after."""
+        claims, versions = self._show_keys(show_id)
+        result = self._run(
+            "RECORD_END",
+            keys=[claims, versions, f"{self._show(show_id)}{kind}:{record_id}"],
+            args=[f"{kind}:{record_id}", active, ended, f"{kind.upper()}_NOT_FOUND", not_active],
+            partitions=partitions,
+            now=now,
+        )
+        return _pairs(result)
 
     # -- records ------------------------------------------------------------------------
 
@@ -384,15 +406,17 @@ class RedisBookingStore(BookingStore):
 
     @guarded
     def hold_release(self, *, show_id, hold_id, partitions, now) -> Hold:
-        claims, versions = self._show_keys(show_id)
-        result = self._run(
-            "HOLD_RELEASE",
-            keys=[claims, versions, f"{self._show(show_id)}hold:{hold_id}"],
-            args=[hold_id],
+        fields = self._end(
+            show_id,
+            "hold",
+            hold_id,
+            "HELD",
+            "RELEASED",
+            "HOLD_NOT_ACTIVE",
             partitions=partitions,
             now=now,
         )
-        return self._hold_from(_pairs(result))
+        return self._hold_from(fields)
 
     # -- orders -------------------------------------------------------------------------
 
@@ -449,15 +473,17 @@ class RedisBookingStore(BookingStore):
 
     @guarded
     def order_cancel(self, *, show_id, order_id, partitions, now) -> Order:
-        claims, versions = self._show_keys(show_id)
-        result = self._run(
-            "ORDER_CANCEL",
-            keys=[claims, versions, f"{self._show(show_id)}order:{order_id}"],
-            args=[order_id],
+        fields = self._end(
+            show_id,
+            "order",
+            order_id,
+            "PAYMENT_PENDING",
+            "CANCELLED",
+            "ORDER_NOT_PENDING",
             partitions=partitions,
             now=now,
         )
-        return self._order_from(_pairs(result))
+        return self._order_from(fields)
 
     @guarded
     def order_confirm(

@@ -188,17 +188,19 @@ return {'OK', unpack(redis.call('HGETALL', KEYS[3]))}
 """
 )
 
-# KEYS: claims, versions, hold record, queues...
-# ARGV: now, queued_at, queue count, hold id
-HOLD_RELEASE = (
+# Ends an active hold (RELEASED) or pending order (CANCELLED) and frees its seats.
+# KEYS: claims, versions, record, queues...
+# ARGV: now, queued_at, queue count, owner ("hold:<id>" or "order:<id>"), active status,
+#       ended status, error when missing, error when not active
+RECORD_END = (
     PRELUDE
     + """
 local record = redis.call('HMGET', KEYS[3], 'status', 'expires', 'seats')
-if not record[1] then return fail('HOLD_NOT_FOUND') end
-local status = effective(record[1], record[2], 'HELD')
-if status ~= 'HELD' then return fail('HOLD_NOT_ACTIVE', status) end
-release(KEYS[1], KEYS[2], split(record[3]), 'hold:' .. ARGV[4])
-redis.call('HSET', KEYS[3], 'status', 'RELEASED')
+if not record[1] then return fail(ARGV[7]) end
+local status = effective(record[1], record[2], ARGV[5])
+if status ~= ARGV[5] then return fail(ARGV[8], status) end
+release(KEYS[1], KEYS[2], split(record[3]), ARGV[4])
+redis.call('HSET', KEYS[3], 'status', ARGV[6])
 queue_done(true)
 return {'OK', unpack(redis.call('HGETALL', KEYS[3]))}
 """
@@ -226,22 +228,6 @@ redis.call('SADD', KEYS[3], owner)
 touch(ARGV[11], KEYS[1], KEYS[2], KEYS[3])
 queue_done(true)
 return {'OK'}
-"""
-)
-
-# KEYS: claims, versions, order record, queues...
-# ARGV: now, queued_at, queue count, order id
-ORDER_CANCEL = (
-    PRELUDE
-    + """
-local record = redis.call('HMGET', KEYS[3], 'status', 'expires', 'seats')
-if not record[1] then return fail('ORDER_NOT_FOUND') end
-local status = effective(record[1], record[2], 'PAYMENT_PENDING')
-if status ~= 'PAYMENT_PENDING' then return fail('ORDER_NOT_PENDING', status) end
-release(KEYS[1], KEYS[2], split(record[3]), 'order:' .. ARGV[4])
-redis.call('HSET', KEYS[3], 'status', 'CANCELLED')
-queue_done(true)
-return {'OK', unpack(redis.call('HGETALL', KEYS[3]))}
 """
 )
 
