@@ -64,7 +64,7 @@ class TooManySeats(BookingError):
 
     def __init__(self, limit: int):
         super().__init__(
-            f"You can pick at most {limit} seats at a time.",
+            f"Pick between 1 and {limit} seats.",
             details={"seatIds": [f"Pick between 1 and {limit} seats."]},
         )
 
