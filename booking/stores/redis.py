@@ -171,12 +171,14 @@ class RedisBookingStore(BookingStore):
                 for queue in queues:
                     pipe.hincrby(queue, "waiting", 1)
                     pipe.pexpire(queue, SHOW_KEYS_TTL_MS)
-                pipe.sadd(f"{self.prefix}:queues", *members)
+                queue_index = f"{self.prefix}:queues"
+                pipe.zadd(queue_index, dict.fromkeys(members, argv[1]))
+                pipe.zremrangebyscore(queue_index, "-inf", f"({argv[1] - SHOW_KEYS_TTL_MS * 1000}")
             pipe.evalsha(self._shas[name], len(keys) + len(queues), *keys, *queues, *argv)
             if extra is not None:
                 extra(pipe)
             results = pipe.execute(raise_on_error=False)
-            return results[2 * len(queues) + 1 if enqueue and queues else 0]
+            return results[2 * len(queues) + 2 if enqueue and queues else 0]
 
         result = send(enqueue=True)
         if isinstance(result, redis.exceptions.NoScriptError):
@@ -213,6 +215,13 @@ class RedisBookingStore(BookingStore):
             "ORDER_NOT_FOUND": OrderNotFound,
         }
         raise errors[code]()
+
+    @staticmethod
+    def _index(pipe: Any, key: str, member: str, ends_at: datetime, now: datetime) -> None:
+        """Add ``member`` to an index scored by when its record ends, and drop the entries
+        whose records have expired, so indexes stay as small as the records they list."""
+        pipe.zadd(key, {member: to_us(ends_at)})
+        pipe.zremrangebyscore(key, "-inf", f"({to_us(now - RETENTION)}")
 
     def _end(
         self,
@@ -349,8 +358,8 @@ class RedisBookingStore(BookingStore):
 
         def index(pipe) -> None:
             pipe.set(f"{self.prefix}:hold:{hold.hold_id}", hold.show_id, px=ttl, nx=True)
-            pipe.zadd(
-                f"{self.prefix}:holds", {f"{hold.show_id}|{hold.hold_id}": to_us(hold.expires_at)}
+            self._index(
+                pipe, f"{self.prefix}:holds", f"{hold.show_id}|{hold.hold_id}", hold.expires_at, now
             )
 
         self._run(
@@ -428,13 +437,12 @@ class RedisBookingStore(BookingStore):
         ttl = self._record_ttl_ms(order.expires_at, now)
 
         def index(pipe) -> None:
+            member = f"{show_id}|{order.order_id}"
             pipe.set(f"{self.prefix}:order:{order.order_id}", show_id, px=ttl, nx=True)
             user_orders = f"{self.prefix}:user-orders:{order.user_id}"
-            pipe.zadd(user_orders, {f"{show_id}|{order.order_id}": to_us(order.created_at)})
+            self._index(pipe, user_orders, member, order.expires_at, now)
             pipe.pexpire(user_orders, SHOW_KEYS_TTL_MS)
-            pipe.zadd(
-                f"{self.prefix}:orders", {f"{show_id}|{order.order_id}": to_us(order.expires_at)}
-            )
+            self._index(pipe, f"{self.prefix}:orders", member, order.expires_at, now)
 
         self._run(
             "ORDER_CREATE",
@@ -521,7 +529,7 @@ class RedisBookingStore(BookingStore):
 
     @guarded
     def queue_stats(self) -> list[PartitionStats]:
-        partitions = sorted(self.client.smembers(f"{self.prefix}:queues"))
+        partitions = sorted(self.client.zrange(f"{self.prefix}:queues", 0, -1))
         pipe = self.client.pipeline(transaction=False)
         for member in partitions:
             show_id, tier = member.split("|", 1)
