@@ -82,22 +82,30 @@ def test_the_browsable_api_renders_every_endpoint(client, user):
 
     show = factories.show_create()
     now = timezone.now()
-    hold = services.hold_create(user_id=user.id, show_id=str(show.id), seat_ids=["B1"],
-                                now=now)
-    other = services.hold_create(user_id=user.id, show_id=str(show.id), seat_ids=["B2"],
-                                 now=now)
+    hold = services.hold_create(user_id=user.id, show_id=str(show.id), seat_ids=["B1"], now=now)
+    other = services.hold_create(user_id=user.id, show_id=str(show.id), seat_ids=["B2"], now=now)
     order = services.order_create(
-        user_id=user.id, hold_id=other.hold_id, now=now,
-        customer=Customer(name="A", email="a@example.com", phone="9876543210"))
+        user_id=user.id,
+        hold_id=other.hold_id,
+        now=now,
+        customer=Customer(name="A", email="a@example.com", phone="9876543210"),
+    )
     client.force_login(user)
     day = timezone.localtime(show.start_time).date()
-    for path in ["/api/v1/movies", f"/api/v1/movies/{show.movie_id}",
-                 f"/api/v1/movies/{show.movie_id}/shows?date={day}",
-                 f"/api/v1/shows/{show.id}/seatmap", "/api/v1/holds",
-                 f"/api/v1/holds/{hold.hold_id}", "/api/v1/orders",
-                 f"/api/v1/orders/{order.order_id}", "/api/v1/auth/me",
-                 "/api/v1/auth/token", f"/api/v1/holds/{hold.hold_id}/release",
-                 f"/api/v1/orders/{order.order_id}/confirm-payment"]:
+    for path in [
+        "/api/v1/movies",
+        f"/api/v1/movies/{show.movie_id}",
+        f"/api/v1/movies/{show.movie_id}/shows?date={day}",
+        f"/api/v1/shows/{show.id}/seatmap",
+        "/api/v1/holds",
+        f"/api/v1/holds/{hold.hold_id}",
+        "/api/v1/orders",
+        f"/api/v1/orders/{order.order_id}",
+        "/api/v1/auth/me",
+        "/api/v1/auth/token",
+        f"/api/v1/holds/{hold.hold_id}/release",
+        f"/api/v1/orders/{order.order_id}/confirm-payment",
+    ]:
         response = client.get(path, HTTP_ACCEPT="text/html")
         assert response["Content-Type"].startswith("text/html"), path
         assert response.status_code in (200, 405), path  # POST-only ones show their form

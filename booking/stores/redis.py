@@ -170,7 +170,6 @@ class RedisBookingStore(BookingStore):
             if enqueue and queues:
                 for queue in queues:
                     pipe.hincrby(queue, "waiting", 1)
-                    pipe.pexpire(queue, SHOW_KEYS_TTL_MS)
                 queue_index = f"{self.prefix}:queues"
                 pipe.zadd(queue_index, dict.fromkeys(members, argv[1]))
                 pipe.zremrangebyscore(queue_index, "-inf", f"({argv[1] - SHOW_KEYS_TTL_MS * 1000}")
@@ -178,7 +177,7 @@ class RedisBookingStore(BookingStore):
             if extra is not None:
                 extra(pipe)
             results = pipe.execute(raise_on_error=False)
-            return results[2 * len(queues) + 2 if enqueue and queues else 0]
+            return results[len(queues) + 2 if enqueue and queues else 0]
 
         result = send(enqueue=True)
         if isinstance(result, redis.exceptions.NoScriptError):

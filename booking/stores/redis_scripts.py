@@ -19,6 +19,7 @@ PRELUDE = """
 local now = tonumber(ARGV[1])
 local queued_at = tonumber(ARGV[2])
 local queue_count = tonumber(ARGV[3])
+local QUEUE_TTL_MS = 691200000  -- 8 days, as every key of a show
 
 local function split(text)
   local items = {}
@@ -107,6 +108,7 @@ local function queue_done(ok)
   if waited < 0 then waited = 0 end
   for i = #KEYS - queue_count + 1, #KEYS do
     redis.call('HINCRBY', KEYS[i], 'waiting', -1)
+    redis.call('PEXPIRE', KEYS[i], QUEUE_TTL_MS)
     redis.call('HINCRBY', KEYS[i], 'processed', 1)
     if not ok then redis.call('HINCRBY', KEYS[i], 'rejected', 1) end
     if waited > (tonumber(redis.call('HGET', KEYS[i], 'longest_wait_us')) or 0) then
