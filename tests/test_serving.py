@@ -34,3 +34,24 @@ def test_gunicorn_refuses_several_workers_on_the_process_local_store():
     assert "Refusing to start 2 worker processes with the process-local booking store" in (
         result.stderr
     )
+
+
+def test_production_static_urls_never_fail_a_page_before_collectstatic(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "x" * 50,
+        "DJANGO_ALLOWED_HOSTS": "localhost",
+    }
+    code = "from django.templatetags.static import static; print(static('posters/placeholder.svg'))"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("/static/posters/placeholder.svg")
