@@ -48,7 +48,7 @@ def seats_url(show_id: str, seat_ids=()) -> str:
 
 
 def _seat_picker_context(
-    request: HttpRequest, show_id: str, selected: list[str], conflict: SeatUnavailable | None = None
+    show_id: str, selected: list[str], conflict: SeatUnavailable | None = None
 ) -> dict:
     seat_map = selectors.seat_map_get(show_id=show_id, now=timezone.now())
     layout = seat_map.show.layout
@@ -68,7 +68,7 @@ def _seat_picker_context(
 
 @require_GET
 def show_seats(request: HttpRequest, show_id: str) -> HttpResponse:
-    context = _seat_picker_context(request, show_id, request.GET.getlist("seats"))
+    context = _seat_picker_context(show_id, request.GET.getlist("seats"))
     template = "booking/show_seats.html"
     if request.htmx:
         template += "#seat-picker"
@@ -100,7 +100,7 @@ def hold_create(request: HttpRequest, show_id: str) -> HttpResponse:
         earlier = selectors.hold_find(user_id=request.user.id, hold_id=hold_id)
         if earlier is not None and earlier.is_active(now):
             return redirect_to(request, reverse("booking:hold-detail", args=[hold_id]))
-        context = _seat_picker_context(request, show_id, seat_ids, conflict=conflict)
+        context = _seat_picker_context(show_id, seat_ids, conflict=conflict)
         if request.htmx:  # the message goes out of band into #messages
             return render(request, "booking/show_seats.html#seat-picker", context, status=409)
         messages.error(request, f"{conflict.message} Pick other seats.")
