@@ -188,13 +188,13 @@ def order_from_booking(booking: Booking) -> Order:
     )
 
 
-def holds_for_staff(*, now: datetime, show_id: str = "", username: str = "") -> list[Hold]:
+def holds_for_staff(*, show_id: str = "", username: str = "") -> list[Hold]:
     """Holds the store keeps, newest first, optionally of one show or one user."""
     user_ids = _user_ids(username)
     return sorted(
         (
             hold
-            for hold in get_store().holds_list(now=now)
+            for hold in get_store().holds_list()
             if (not show_id or hold.show_id == show_id)
             and (user_ids is None or hold.user_id in user_ids)
         ),
@@ -203,12 +203,12 @@ def holds_for_staff(*, now: datetime, show_id: str = "", username: str = "") -> 
     )
 
 
-def orders_for_staff(*, now: datetime, show_id: str = "") -> list[Order]:
+def orders_for_staff(*, show_id: str = "") -> list[Order]:
     """Orders the store keeps, newest first, optionally of one show."""
     return sorted(
         (
             order
-            for order in get_store().orders_list(now=now)
+            for order in get_store().orders_list()
             if not show_id or order.show.show_id == show_id
         ),
         key=lambda order: order.created_at,

@@ -71,7 +71,7 @@ def holds(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "").strip()
     status = request.GET.get("status", "HELD")
     user = request.GET.get("user", "").strip()
-    found = selectors.holds_for_staff(now=now, show_id=show, username=user)
+    found = selectors.holds_for_staff(show_id=show, username=user)
     return _render(
         request,
         "admin/booking/live_holds.html",
@@ -90,7 +90,7 @@ def orders(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     status = request.GET.get("status", "PAYMENT_PENDING")
     show = request.GET.get("show", "").strip()
-    found = selectors.orders_for_staff(now=now, show_id=show)
+    found = selectors.orders_for_staff(show_id=show)
     return _render(
         request,
         "admin/booking/live_orders.html",

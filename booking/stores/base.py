@@ -116,11 +116,11 @@ class BookingStore:
     def queue_stats(self) -> list[PartitionStats]:
         raise NotImplementedError("BookingStore.queue_stats")
 
-    def holds_list(self, *, now: datetime) -> list[Hold]:
+    def holds_list(self) -> list[Hold]:
         """Every hold the store still keeps (for staff)."""
         raise NotImplementedError("BookingStore.holds_list")
 
-    def orders_list(self, *, now: datetime) -> list[Order]:
+    def orders_list(self) -> list[Order]:
         """Every order the store still keeps (for staff)."""
         raise NotImplementedError("BookingStore.orders_list")
 

@@ -320,11 +320,11 @@ class MemoryBookingStore(BookingStore):
         with self._lock:
             return dict(self._versions[show_id])
 
-    def holds_list(self, *, now: datetime) -> list[Hold]:
+    def holds_list(self) -> list[Hold]:
         with self._lock:
             return list(self._holds.values())
 
-    def orders_list(self, *, now: datetime) -> list[Order]:
+    def orders_list(self) -> list[Order]:
         with self._lock:
             return list(self._orders.values())
 

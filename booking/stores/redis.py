@@ -549,12 +549,12 @@ class RedisBookingStore(BookingStore):
         return stats
 
     @guarded
-    def holds_list(self, *, now: datetime) -> list[Hold]:
+    def holds_list(self) -> list[Hold]:
         members = self.client.zrange(f"{self.prefix}:holds", 0, -1)
         return [self._hold_from(fields) for fields in self._read_many("hold", members)]
 
     @guarded
-    def orders_list(self, *, now: datetime) -> list[Order]:
+    def orders_list(self) -> list[Order]:
         members = self.client.zrange(f"{self.prefix}:orders", 0, -1)
         return [self._order_from(fields) for fields in self._read_many("order", members)]
 

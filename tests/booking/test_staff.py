@@ -251,4 +251,4 @@ def test_state_changing_html_requests_need_a_csrf_token(staff, show, path):
     client.force_login(staff)
     response = client.post(path.format(show=show.id), {"seats": ["B1"]}, HTTP_HX_REQUEST="true")
     assert response.status_code == 403
-    assert not get_store().holds_list(now=timezone.now())
+    assert not get_store().holds_list()

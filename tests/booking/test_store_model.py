@@ -220,13 +220,13 @@ class StoreMachine(RuleBasedStateMachine):
     def no_seat_has_two_live_owners(self):
         owners = [
             seat
-            for hold in self.store.holds_list(now=self.now)
+            for hold in self.store.holds_list()
             if hold.is_active(self.now)
             for seat in hold.seat_ids
         ]
         owners += [
             seat
-            for order in self.store.orders_list(now=self.now)
+            for order in self.store.orders_list()
             if order.status_at(self.now) in (OrderStatus.PAYMENT_PENDING, OrderStatus.CONFIRMED)
             for seat in order.seat_ids
         ]
@@ -243,20 +243,20 @@ class StoreMachine(RuleBasedStateMachine):
 
     @invariant()
     def amounts_add_up(self):
-        for hold in self.store.holds_list(now=self.now):
+        for hold in self.store.holds_list():
             assert hold.amount == PRICE * len(hold.seat_ids)
-        for order in self.store.orders_list(now=self.now):
+        for order in self.store.orders_list():
             assert order.amount == order.tickets_amount + order.convenience_fee
             assert order.tickets_amount == PRICE * len(order.seat_ids)
 
     @invariant()
     def statuses_move_only_along_allowed_transitions(self):
-        for hold in self.store.holds_list(now=self.now):
+        for hold in self.store.holds_list():
             status = hold.status_at(self.now)
             before = self.seen_hold_status.get(hold.hold_id, HoldStatus.HELD)
             assert status in HOLD_MOVES[before], (before, status)
             self.seen_hold_status[hold.hold_id] = status
-        for order in self.store.orders_list(now=self.now):
+        for order in self.store.orders_list():
             status = order.status_at(self.now)
             before = self.seen_order_status.get(order.order_id, OrderStatus.PAYMENT_PENDING)
             assert status in ORDER_MOVES[before], (before, status)

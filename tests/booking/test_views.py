@@ -24,7 +24,7 @@ def logged_in(client, user):
 
 def active_holds(now=None):
     now = now or timezone.now()
-    return [h for h in get_store().holds_list(now=now) if h.is_active(now)]
+    return [h for h in get_store().holds_list() if h.is_active(now)]
 
 
 def test_seat_page_keeps_the_selection_and_prices_it(client, show):
