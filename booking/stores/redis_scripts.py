@@ -121,6 +121,16 @@ local function fail(code, detail)
   queue_done(false)
   return {'ERR', code, detail or ''}
 end
+
+-- A hold or order record (status, expires, seats, user) whose effective status is
+-- `active`; otherwise nil and the error reply to return.
+local function active_record(key, active, not_found, not_active)
+  local record = redis.call('HMGET', key, 'status', 'expires', 'seats', 'user')
+  if not record[1] then return nil, fail(not_found) end
+  local status = effective(record[1], record[2], active)
+  if status ~= active then return nil, fail(not_active, status) end
+  return record
+end
 """
 
 # KEYS: claims, versions, user set, hold record, queues...
@@ -163,10 +173,8 @@ return {'OK'}
 HOLD_CHANGE = (
     PRELUDE
     + """
-local record = redis.call('HMGET', KEYS[3], 'status', 'expires', 'seats', 'user')
-if not record[1] then return fail('HOLD_NOT_FOUND') end
-local status = effective(record[1], record[2], 'HELD')
-if status ~= 'HELD' then return fail('HOLD_NOT_ACTIVE', status) end
+local record, err = active_record(KEYS[3], 'HELD', 'HOLD_NOT_FOUND', 'HOLD_NOT_ACTIVE')
+if not record then return err end
 local user_key = ARGV[10] .. 'user:' .. record[4]  -- same show, same hash slot
 local old, new = split(record[3]), split(ARGV[5])
 local old_set, new_set = set_of(old), set_of(new)
@@ -197,10 +205,8 @@ return {'OK', unpack(redis.call('HGETALL', KEYS[3]))}
 RECORD_END = (
     PRELUDE
     + """
-local record = redis.call('HMGET', KEYS[3], 'status', 'expires', 'seats')
-if not record[1] then return fail(ARGV[7]) end
-local status = effective(record[1], record[2], ARGV[5])
-if status ~= ARGV[5] then return fail(ARGV[8], status) end
+local record, err = active_record(KEYS[3], ARGV[5], ARGV[7], ARGV[8])
+if not record then return err end
 release(KEYS[1], KEYS[2], split(record[3]), ARGV[4])
 redis.call('HSET', KEYS[3], 'status', ARGV[6])
 queue_done(true)
@@ -214,10 +220,8 @@ return {'OK', unpack(redis.call('HGETALL', KEYS[3]))}
 ORDER_CREATE = (
     PRELUDE
     + """
-local record = redis.call('HMGET', KEYS[4], 'status', 'expires', 'seats')
-if not record[1] then return fail('HOLD_NOT_FOUND') end
-local status = effective(record[1], record[2], 'HELD')
-if status ~= 'HELD' then return fail('HOLD_NOT_ACTIVE', status) end
+local record, err = active_record(KEYS[4], 'HELD', 'HOLD_NOT_FOUND', 'HOLD_NOT_ACTIVE')
+if not record then return err end
 if record[3] ~= ARGV[7] then return fail('HOLD_CHANGED') end
 local owner = 'order:' .. ARGV[5]
 claim(KEYS[1], KEYS[2], split(record[3]), owner .. '|' .. ARGV[6] .. '|' .. ARGV[8])
@@ -238,10 +242,9 @@ return {'OK'}
 ORDER_CONFIRM = (
     PRELUDE
     + """
-local record = redis.call('HMGET', KEYS[3], 'status', 'expires', 'seats', 'user')
-if not record[1] then return fail('ORDER_NOT_FOUND') end
-local status = effective(record[1], record[2], 'PAYMENT_PENDING')
-if status ~= 'PAYMENT_PENDING' then return fail('ORDER_NOT_PENDING', status) end
+local record, err = active_record(KEYS[3], 'PAYMENT_PENDING', 'ORDER_NOT_FOUND',
+                                  'ORDER_NOT_PENDING')
+if not record then return err end
 claim(KEYS[1], KEYS[2], split(record[3]), 'order:' .. ARGV[4] .. '|' .. record[4] .. '|0')
 redis.call('HSET', KEYS[3], 'status', 'CONFIRMED', 'ticket', ARGV[5], 'idempotency_key',
            ARGV[6], 'confirmed', ARGV[1])
