@@ -1,6 +1,41 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import permission_required
+from django.urls import path
 
+from booking import staff_views as views
 from booking.models import Booking, SoldSeat
+
+
+def _staff(view, permission: str):
+    """A staff page: staff only (the admin's log-in), and only with ``permission``."""
+    return admin.site.admin_view(permission_required(permission, raise_exception=True)(view))
+
+
+VIEW, MANAGE, CHECK_IN = (
+    "booking.view_live_booking",
+    "booking.manage_live_booking",
+    "booking.check_in_booking",
+)
+admin.site.register_urls(  # type: ignore[attr-defined]
+    [
+        path("live/", _staff(views.overview, VIEW), name="live-overview"),
+        path("live/holds/", _staff(views.holds, VIEW), name="live-holds"),
+        path(
+            "live/holds/<id:hold_id>/release/",
+            _staff(views.hold_release, MANAGE),
+            name="live-hold-release",
+        ),
+        path("live/orders/", _staff(views.orders, VIEW), name="live-orders"),
+        path(
+            "live/orders/<id:order_id>/cancel/",
+            _staff(views.order_cancel, MANAGE),
+            name="live-order-cancel",
+        ),
+        path("live/shows/<id:show_id>/", _staff(views.show_seats, VIEW), name="live-show"),
+        path("live/sweep/", _staff(views.sweep, MANAGE), name="live-sweep"),
+        path("check-in/", _staff(views.check_in, CHECK_IN), name="check-in"),
+    ]
+)
 
 
 class SoldSeatInline(admin.TabularInline):

@@ -1,57 +1,45 @@
-"""The holds, orders and token endpoints of the JSON API: parse, call one service, render."""
+"""The holds, orders, token and check-in endpoints of the JSON API: parse, call one
+service, render. Each response is rendered by the output serializer that documents it."""
 
-from django.conf import settings
-from django.contrib.auth import authenticate
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
-from rest_framework.permissions import IsAdminUser, IsAuthenticated
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
-from booking import api_docs, selectors, services
-from booking.domain import Customer, indian_mobile
-from booking.representations import hold_json, order_json
+from booking import selectors, services
+from booking.domain import Customer, HoldStatus, OrderStatus, indian_mobile
+from bookmyshow.accounts import token_for_credentials
+from bookmyshow.api import (
+    IdField,
+    PageQuery,
+    PaginationOutput,
+    StrictCharField,
+    idempotency_key,
+    pagination_json,
+    parse_body,
+    parse_query,
+)
 from bookmyshow.api_docs import errors
-from bookmyshow.errors import DomainError
-from catalog.api import PageQuery, parse_query
-from catalog.representations import iso, pagination_json
+from bookmyshow.clients import client_address
 
 MAX_LIST_INPUT = 100  # longer seat lists are refused before any other work
 
-
-class AuthenticationFailedError(DomainError):
-    status_code = 401
-    code = "AUTHENTICATION_REQUIRED"
-    message = "Wrong username or password."
-
-
-class HoldCreateThrottle(UserRateThrottle):
-    """``HOLD_RATE_LIMIT`` holds per user (or per address when anonymous)."""
-
-    scope = "hold_create"
-
-    def get_rate(self) -> str:
-        return settings.HOLD_RATE_LIMIT
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description=(
+        "1 to 255 printable ASCII characters. A repeat with the same key and body returns "
+        "the same object; the same key with another body is 409 IDEMPOTENCY_KEY_REUSED."
+    ),
+)
 
 
-class StrictCharField(serializers.CharField):
-    """A string, and only a string: DRF's CharField would turn 7 into "7"."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-def parse_body(serializer_class: type[serializers.Serializer], request: Request) -> dict:
-    body = serializer_class(data=request.data)
-    body.is_valid(raise_exception=True)
-    return body.validated_data
+# -- input ----------------------------------------------------------------------------------
 
 
 class SeatsInput(serializers.Serializer):
@@ -69,13 +57,13 @@ class SeatsInput(serializers.Serializer):
 
 
 class HoldCreateInput(SeatsInput):
-    showId = StrictCharField(max_length=64)
+    showId = IdField()
 
 
 class CustomerInput(serializers.Serializer):
-    name = serializers.CharField(min_length=1, max_length=100)
+    name = StrictCharField(min_length=1, max_length=100)
     email = serializers.EmailField(max_length=254)
-    phone = serializers.CharField(max_length=20)
+    phone = StrictCharField(max_length=20)
 
     def validate_phone(self, value: str) -> str:
         try:
@@ -85,13 +73,116 @@ class CustomerInput(serializers.Serializer):
 
 
 class OrderCreateInput(serializers.Serializer):
-    holdId = StrictCharField(max_length=64)
+    holdId = IdField()
     customer = CustomerInput()
 
 
 class TokenInput(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=128, trim_whitespace=False)
+    username = StrictCharField(max_length=150)
+    password = StrictCharField(max_length=128, trim_whitespace=False)
+
+
+class CheckInInput(serializers.Serializer):
+    ticketCode = StrictCharField(max_length=20)
+    showId = IdField()
+
+
+# -- output ---------------------------------------------------------------------------------
+
+
+class HoldOutput(serializers.Serializer):
+    holdId = serializers.CharField(source="hold_id")
+    showId = serializers.CharField(source="show_id")
+    seatIds = serializers.ListField(child=serializers.CharField(), source="seat_ids")
+    quantity = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=[status.value for status in HoldStatus])
+    createdAt = serializers.DateTimeField(source="created_at")
+    expiresAt = serializers.DateTimeField(source="expires_at")
+    amount = serializers.FloatField()
+    currency = serializers.SerializerMethodField()
+    orderId = serializers.CharField(source="order_id", allow_null=True)
+
+    def get_currency(self, hold) -> str:
+        return "INR"
+
+
+class HoldListOutput(serializers.Serializer):
+    holds = HoldOutput(many=True)
+
+
+class OrderMovieOutput(serializers.Serializer):
+    movieId = serializers.CharField(source="movie_id", allow_null=True)
+    title = serializers.CharField(source="movie_title", allow_blank=True)
+
+
+class OrderTheatreOutput(serializers.Serializer):
+    theatreId = serializers.CharField(source="theatre_id", allow_null=True)
+    name = serializers.CharField(source="theatre_name", allow_blank=True)
+
+
+class OrderShowOutput(serializers.Serializer):
+    showId = serializers.CharField(source="show_id")
+    startTime = serializers.DateTimeField(source="start_time")
+    screenName = serializers.CharField(source="screen_name", allow_blank=True)
+
+
+class BreakdownOutput(serializers.Serializer):
+    tickets = serializers.FloatField(source="tickets_amount")
+    convenienceFee = serializers.FloatField(source="convenience_fee")
+    total = serializers.FloatField(source="amount")
+
+
+class CustomerOutput(serializers.Serializer):
+    name = serializers.CharField()
+    email = serializers.CharField()
+    phone = serializers.CharField()
+
+
+class OrderOutput(serializers.Serializer):
+    orderId = serializers.CharField(source="order_id")
+    holdId = serializers.CharField(source="hold_id")
+    status = serializers.ChoiceField(choices=[status.value for status in OrderStatus])
+    movie = OrderMovieOutput(source="show")
+    theatre = OrderTheatreOutput(source="show")
+    show = OrderShowOutput()
+    seats = serializers.ListField(child=serializers.CharField(), source="seat_ids")
+    amount = serializers.FloatField()
+    currency = serializers.SerializerMethodField()
+    breakdown = BreakdownOutput(source="*")
+    customer = CustomerOutput()
+    createdAt = serializers.DateTimeField(source="created_at")
+    expiresAt = serializers.DateTimeField(source="expires_at")
+    ticketCode = serializers.CharField(source="ticket_code", allow_null=True)
+    paymentInProgress = serializers.BooleanField(source="payment_in_progress")
+
+    def get_currency(self, order) -> str:
+        return "INR"
+
+
+class OrderPageOutput(serializers.Serializer):
+    orders = OrderOutput(many=True)
+    pagination = PaginationOutput()
+
+
+class TokenOutput(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class MeOutput(serializers.Serializer):
+    userId = serializers.IntegerField(source="id")
+    username = serializers.CharField()
+
+
+class CheckInOutput(serializers.Serializer):
+    ticketCode = serializers.CharField(source="booking.ticket_code")
+    showId = serializers.CharField(source="booking.show_id")
+    movieTitle = serializers.CharField(source="booking.movie_title")
+    seats = serializers.ListField(child=serializers.CharField(), source="booking.seat_ids")
+    customerName = serializers.CharField(source="booking.customer_name")
+    checkedInAt = serializers.DateTimeField(source="checked_in_at")
+
+
+# -- views ----------------------------------------------------------------------------------
 
 
 class BookingApi(APIView):
@@ -99,131 +190,120 @@ class BookingApi(APIView):
 
 
 class HoldListApi(BookingApi):
-    def get_throttles(self):
-        return [HoldCreateThrottle()] if self.request.method == "POST" else []
+    @extend_schema(
+        operation_id="holds_list",
+        responses={200: HoldListOutput, **errors(401, 503)},
+    )
+    def get(self, request: Request) -> Response:
+        holds = selectors.holds_active(user_id=request.user.id)
+        return Response(HoldListOutput({"holds": holds}).data)
 
     @extend_schema(
         request=HoldCreateInput,
-        responses={201: api_docs.HoldSerializer, **errors(400, 401, 404, 409, 415, 429, 503)},
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: HoldOutput, **errors(400, 401, 404, 409, 413, 415, 429, 503)},
     )
     def post(self, request: Request) -> Response:
         body = parse_body(HoldCreateInput, request)
-        now = timezone.now()
         hold = services.hold_create(
-            user_id=request.user.id, show_id=body["showId"], seat_ids=body["seatIds"], now=now
+            user_id=request.user.id,
+            client=client_address(request),
+            show_id=body["showId"],
+            seat_ids=body["seatIds"],
+            idempotency_key=idempotency_key(request),
         )
-        return Response(hold_json(hold, now), status=201)
+        return Response(HoldOutput(hold).data, status=201)
 
 
 class HoldDetailApi(BookingApi):
-    @extend_schema(responses={200: api_docs.HoldSerializer, **errors(401, 403, 404, 503)})
+    @extend_schema(responses={200: HoldOutput, **errors(401, 403, 404, 503)})
     def get(self, request: Request, hold_id: str) -> Response:
         hold = selectors.hold_get(user_id=request.user.id, hold_id=hold_id)
-        return Response(hold_json(hold, timezone.now()))
+        return Response(HoldOutput(hold).data)
 
     @extend_schema(
         request=SeatsInput,
-        responses={200: api_docs.HoldSerializer, **errors(400, 401, 403, 404, 409, 415, 503)},
+        responses={200: HoldOutput, **errors(400, 401, 403, 404, 409, 413, 415, 429, 503)},
     )
     def patch(self, request: Request, hold_id: str) -> Response:
         body = parse_body(SeatsInput, request)
-        now = timezone.now()
         hold = services.hold_change_seats(
-            user_id=request.user.id, hold_id=hold_id, seat_ids=body["seatIds"], now=now
+            user_id=request.user.id, hold_id=hold_id, seat_ids=body["seatIds"]
         )
-        return Response(hold_json(hold, now))
+        return Response(HoldOutput(hold).data)
 
 
 class HoldReleaseApi(BookingApi):
-    @extend_schema(
-        request=None, responses={200: api_docs.HoldSerializer, **errors(401, 403, 404, 409, 503)}
-    )
+    @extend_schema(request=None, responses={200: HoldOutput, **errors(401, 403, 404, 409, 503)})
     def post(self, request: Request, hold_id: str) -> Response:
-        now = timezone.now()
-        hold = services.hold_release(user_id=request.user.id, hold_id=hold_id, now=now)
-        return Response(hold_json(hold, now))
+        hold = services.hold_release(user_id=request.user.id, hold_id=hold_id)
+        return Response(HoldOutput(hold).data)
 
 
 class OrderListApi(BookingApi):
     @extend_schema(
         operation_id="orders_list",
         parameters=[PageQuery],
-        responses={200: api_docs.OrderPageSerializer, **errors(400, 401, 503)},
+        responses={200: OrderPageOutput, **errors(400, 401, 503)},
     )
     def get(self, request: Request) -> Response:
         page = parse_query(PageQuery, request)
         orders, has_more = selectors.order_list(user_id=request.user.id, **page)
-        now = timezone.now()
         return Response(
-            {
-                "orders": [order_json(order, now) for order in orders],
-                "pagination": pagination_json(**page, has_more=has_more),
-            }
+            OrderPageOutput(
+                {"orders": orders, "pagination": pagination_json(**page, has_more=has_more)}
+            ).data
         )
 
     @extend_schema(
         request=OrderCreateInput,
-        responses={201: api_docs.OrderSerializer, **errors(400, 401, 403, 404, 409, 415, 503)},
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: OrderOutput, **errors(400, 401, 403, 404, 409, 413, 415, 503)},
     )
     def post(self, request: Request) -> Response:
         body = parse_body(OrderCreateInput, request)
-        now = timezone.now()
         order = services.order_create(
             user_id=request.user.id,
             hold_id=body["holdId"],
             customer=Customer(**body["customer"]),
-            now=now,
+            idempotency_key=idempotency_key(request),
         )
-        return Response(order_json(order, now), status=201)
+        return Response(OrderOutput(order).data, status=201)
 
 
 class OrderDetailApi(BookingApi):
-    @extend_schema(responses={200: api_docs.OrderSerializer, **errors(401, 403, 404, 503)})
+    @extend_schema(responses={200: OrderOutput, **errors(401, 403, 404, 503)})
     def get(self, request: Request, order_id: str) -> Response:
         order = selectors.order_get(user_id=request.user.id, order_id=order_id)
-        return Response(order_json(order, timezone.now()))
+        return Response(OrderOutput(order).data)
 
 
 class OrderConfirmPaymentApi(BookingApi):
     @extend_schema(
         request=None,
-        parameters=[
-            OpenApiParameter(
-                "Idempotency-Key",
-                OpenApiTypes.STR,
-                OpenApiParameter.HEADER,
-                description="Repeating the key that confirmed the order returns it again.",
-            )
-        ],
-        responses={200: api_docs.OrderSerializer, **errors(400, 401, 403, 404, 409, 503)},
+        parameters=[IDEMPOTENCY_KEY],
+        responses={200: OrderOutput, **errors(400, 401, 403, 404, 409, 503)},
     )
     def post(self, request: Request, order_id: str) -> Response:
-        key = request.headers.get("Idempotency-Key") or None
-        if key is not None and len(key) > 255:
-            raise serializers.ValidationError({"Idempotency-Key": ["At most 255 characters."]})
-        now = timezone.now()
         order = services.order_confirm_payment(
-            user_id=request.user.id, order_id=order_id, idempotency_key=key, now=now
+            user_id=request.user.id, order_id=order_id, idempotency_key=idempotency_key(request)
         )
-        return Response(order_json(order, now))
+        return Response(OrderOutput(order).data)
 
 
 class OrderCancelApi(BookingApi):
-    @extend_schema(
-        request=None, responses={200: api_docs.OrderSerializer, **errors(401, 403, 404, 409, 503)}
-    )
+    @extend_schema(request=None, responses={200: OrderOutput, **errors(401, 403, 404, 409, 503)})
     def post(self, request: Request, order_id: str) -> Response:
-        now = timezone.now()
-        order = services.order_cancel(user_id=request.user.id, order_id=order_id, now=now)
-        return Response(order_json(order, now))
+        order = services.order_cancel(user_id=request.user.id, order_id=order_id)
+        return Response(OrderOutput(order).data)
 
 
 class MeApi(BookingApi):
     """Who the token or session belongs to: a cheap way for a client to check its login."""
 
-    @extend_schema(responses={200: api_docs.MeSerializer, **errors(401)})
+    @extend_schema(responses={200: MeOutput, **errors(401)})
     def get(self, request: Request) -> Response:
-        return Response({"userId": request.user.id, "username": request.user.username})
+        return Response(MeOutput(request.user).data)
 
 
 class TokenApi(APIView):
@@ -232,44 +312,31 @@ class TokenApi(APIView):
     @extend_schema(
         request=TokenInput,
         auth=[],
-        responses={200: api_docs.TokenSerializer, **errors(400, 401, 415)},
+        responses={200: TokenOutput, **errors(400, 401, 413, 415, 429, 503)},
     )
     def post(self, request: Request) -> Response:
         body = parse_body(TokenInput, request)
-        user = authenticate(request, username=body["username"], password=body["password"])
-        if user is None:
-            raise AuthenticationFailedError()
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token = token_for_credentials(request, username=body["username"], password=body["password"])
+        return Response(TokenOutput({"token": token}).data)
 
 
-class CheckInInput(serializers.Serializer):
-    ticketCode = serializers.CharField(max_length=20)
-    showId = StrictCharField(max_length=64)
+class CanCheckIn(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return request.user.has_perm("booking.check_in_booking")
 
 
 class CheckInApi(APIView):
     """Staff at the door: is this ticket valid for this show? Admits it once."""
 
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsAuthenticated, CanCheckIn]
 
     @extend_schema(
         request=CheckInInput,
-        responses={200: api_docs.CheckInSerializer, **errors(400, 401, 403, 404, 409, 415)},
+        responses={200: CheckInOutput, **errors(400, 401, 403, 404, 409, 413, 415)},
     )
     def post(self, request: Request) -> Response:
         body = parse_body(CheckInInput, request)
         check_in = services.ticket_check_in(
             ticket_code=body["ticketCode"], show_id=body["showId"], now=timezone.now()
         )
-        booking = check_in.booking
-        return Response(
-            {
-                "ticketCode": booking.ticket_code,
-                "showId": booking.show_id,
-                "movieTitle": booking.movie_title,
-                "seats": booking.seat_ids,
-                "customerName": booking.customer_name,
-                "checkedInAt": iso(check_in.checked_in_at),
-            }
-        )
+        return Response(CheckInOutput(check_in).data)

@@ -1,20 +1,22 @@
 from django.urls import path
 
-from booking import api
+from booking import api, show_api
 
 urlpatterns = [
+    path("movies/<id:movie_id>/shows", show_api.MovieShowsApi.as_view(), name="movie-shows"),
+    path("shows/<id:show_id>/seatmap", show_api.SeatMapApi.as_view(), name="seat-map"),
     path("auth/token", api.TokenApi.as_view(), name="auth-token"),
     path("auth/me", api.MeApi.as_view(), name="auth-me"),
     path("holds", api.HoldListApi.as_view(), name="hold-list"),
-    path("holds/<str:hold_id>", api.HoldDetailApi.as_view(), name="hold-detail"),
-    path("holds/<str:hold_id>/release", api.HoldReleaseApi.as_view(), name="hold-release"),
+    path("holds/<id:hold_id>", api.HoldDetailApi.as_view(), name="hold-detail"),
+    path("holds/<id:hold_id>/release", api.HoldReleaseApi.as_view(), name="hold-release"),
     path("orders", api.OrderListApi.as_view(), name="order-list"),
-    path("orders/<str:order_id>", api.OrderDetailApi.as_view(), name="order-detail"),
+    path("orders/<id:order_id>", api.OrderDetailApi.as_view(), name="order-detail"),
     path(
-        "orders/<str:order_id>/confirm-payment",
+        "orders/<id:order_id>/confirm-payment",
         api.OrderConfirmPaymentApi.as_view(),
         name="order-confirm-payment",
     ),
-    path("orders/<str:order_id>/cancel", api.OrderCancelApi.as_view(), name="order-cancel"),
+    path("orders/<id:order_id>/cancel", api.OrderCancelApi.as_view(), name="order-cancel"),
     path("staff/check-in", api.CheckInApi.as_view(), name="staff-check-in"),
 ]

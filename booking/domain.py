@@ -1,4 +1,6 @@
-"""Holds and orders: frozen values whose effective status is computed at a given moment."""
+"""Holds and orders as the rest of the project sees them: frozen values read from the
+booking store (or, for paid orders, from the database), each with its status already
+judged on the store's clock at the moment of reading (``as_of``)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,24 +22,35 @@ class OrderStatus(StrEnum):
     CANCELLED = "CANCELLED"
 
 
+def seconds_between(start: datetime, end: datetime) -> int:
+    """Whole seconds from ``start`` to ``end``, never negative (a countdown)."""
+    return max(0, int((end - start).total_seconds()))
+
+
 @dataclass(frozen=True, slots=True)
 class Hold:
     hold_id: str
     user_id: int
     show_id: str
     seat_ids: tuple[str, ...]
-    status: HoldStatus  # as stored; EXPIRED is never stored, see status_at
+    status: HoldStatus  # as of `as_of`: EXPIRED once its time ran out
     created_at: datetime
     expires_at: datetime
     amount: Decimal
+    as_of: datetime  # the store's clock when this was read or written
+    order_id: str | None = None  # the order made from it (CONVERTED)
 
-    def status_at(self, now: datetime) -> HoldStatus:
-        if self.status is HoldStatus.HELD and now >= self.expires_at:
-            return HoldStatus.EXPIRED
-        return self.status
+    @property
+    def is_active(self) -> bool:
+        return self.status is HoldStatus.HELD
 
-    def is_active(self, now: datetime) -> bool:
-        return self.status_at(now) is HoldStatus.HELD
+    @property
+    def quantity(self) -> int:
+        return len(self.seat_ids)
+
+    @property
+    def seconds_left(self) -> int:
+        return seconds_between(self.as_of, self.expires_at) if self.is_active else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +80,17 @@ class Order:
     user_id: int
     show: ShowSnapshot
     seat_ids: tuple[str, ...]
-    status: OrderStatus  # as stored; EXPIRED is never stored, see status_at
+    status: OrderStatus  # as of `as_of`: EXPIRED once its time ran out
     created_at: datetime
-    expires_at: datetime
+    expires_at: datetime  # end of the payment window
     tickets_amount: Decimal
     convenience_fee: Decimal
     customer: Customer
+    as_of: datetime
+    # Set once payment began: the order then stays pending past `expires_at` until the
+    # payment is recorded or its grace runs out, and it can no longer be cancelled.
+    payment_started_at: datetime | None = None
+    # Only a committed sale (the database) has these; the store never issues tickets.
     ticket_code: str | None = None
     confirmed_at: datetime | None = None
     idempotency_key: str | None = None
@@ -81,13 +99,19 @@ class Order:
     def amount(self) -> Decimal:
         return self.tickets_amount + self.convenience_fee
 
-    def status_at(self, now: datetime) -> OrderStatus:
-        if self.status is OrderStatus.PAYMENT_PENDING and now >= self.expires_at:
-            return OrderStatus.EXPIRED
-        return self.status
+    @property
+    def is_pending(self) -> bool:
+        return self.status is OrderStatus.PAYMENT_PENDING
 
-    def is_pending(self, now: datetime) -> bool:
-        return self.status_at(now) is OrderStatus.PAYMENT_PENDING
+    @property
+    def payment_in_progress(self) -> bool:
+        return self.is_pending and self.payment_started_at is not None
+
+    @property
+    def seconds_left(self) -> int:
+        if not self.is_pending or self.payment_started_at is not None:
+            return 0
+        return seconds_between(self.as_of, self.expires_at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,19 +119,33 @@ class ShowClaims:
     """Live claims on one show's seats in the store."""
 
     held: frozenset[str]  # active holds and pending orders
-    sold: frozenset[str]  # confirmed orders
+    sold: frozenset[str]  # sales the store has recorded
+    version: int  # changes whenever any seat of the show changes state
+    as_of: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Sale:
+    """A committed sale, as the store records it: the database is the record of what was
+    sold, and the store converges to it."""
+
+    order_id: str
+    user_id: int
+    show_id: str
+    seat_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class PartitionStats:
-    """One booking queue: the requests for one tier of one show."""
+    """One booking queue: the requests for one tier of one show. Counts a backend does
+    not keep are None."""
 
     show_id: str
     tier: str
-    waiting: int
+    waiting: int | None
     processed: int
-    rejected: int
-    longest_wait_seconds: float
+    rejected: int | None
+    longest_wait_seconds: float | None
 
 
 def indian_mobile(raw: str) -> str:

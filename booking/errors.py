@@ -48,13 +48,21 @@ class UnknownSeat(BookingError):
 
 
 class SeatLimitReached(BookingError):
+    """Too many seats of one show in active holds and pending orders: of one user
+    (``scope="user"``), or from one client address across accounts (``"client"``)."""
+
     status_code = 409
     code = "SEAT_LIMIT_REACHED"
 
-    def __init__(self, limit: int):
+    MESSAGES = {
+        "user": "You can have at most {limit} seats of one show on hold or awaiting payment.",
+        "client": "At most {limit} seats of one show can be on hold or awaiting payment "
+        "from one network. Please finish or release other bookings first.",
+    }
+
+    def __init__(self, limit: int, scope: str = "user"):
         super().__init__(
-            f"You can have at most {limit} seats of one show on hold or awaiting payment.",
-            details={"limit": limit},
+            self.MESSAGES[scope].format(limit=limit), details={"limit": limit, "scope": scope}
         )
 
 
@@ -85,9 +93,29 @@ class SalesClosed(BookingError):
 
 
 class DuplicateRequest(BookingError):
+    """A hold or order with the requested id exists already: ``existing`` is it, and
+    ``fingerprint`` the request that made it, so a repeat can be told from a reuse."""
+
     status_code = 409
     code = "DUPLICATE_REQUEST"
     message = "This request was already made."
+
+    def __init__(self, existing: object = None, fingerprint: str = ""):
+        super().__init__()
+        self.existing = existing
+        self.fingerprint = fingerprint
+
+
+class IdempotencyKeyReused(BookingError):
+    status_code = 409
+    code = "IDEMPOTENCY_KEY_REUSED"
+    message = "This Idempotency-Key was already used for a different request."
+
+
+class PaymentInProgress(BookingError):
+    status_code = 409
+    code = "PAYMENT_IN_PROGRESS"
+    message = "Payment for this order is being processed. Try again in a moment."
 
 
 class HoldChanged(BookingError):
@@ -149,10 +177,18 @@ class OrderNotPending(BookingError):
 
 
 class StoreUnavailable(BookingError):
+    """The booking store could not be reached, or did not answer. When a write was sent
+    and its answer lost (``outcome_unknown``), it may have happened: a retry with the same
+    Idempotency-Key finds it."""
+
     status_code = 503
     code = "STORE_UNAVAILABLE"
     message = "Booking is briefly unavailable. Please try again in a few seconds."
     retry_after = 5
+
+    def __init__(self, *, outcome_unknown: bool = False):
+        super().__init__(details={"outcome": "unknown"} if outcome_unknown else None)
+        self.outcome_unknown = outcome_unknown
 
 
 class TicketNotFound(BookingError):
@@ -182,3 +218,46 @@ class AlreadyCheckedIn(BookingError):
             f"Already used: checked in at {timezone.localtime(checked_in_at):%d %b, %I:%M:%S %p}.",
             details={"checkedInAt": timezone.localtime(checked_in_at).isoformat()},
         )
+
+
+def error_from_code(code: str, detail: str = "") -> BookingError:
+    """The error a store step reported as ``code`` (the API's own codes, which the Redis
+    scripts use too), with its ``detail`` (seats, a status, a limit)."""
+    match code:
+        case SeatUnavailable.code:
+            return SeatUnavailable(detail.split(","))
+        case SeatLimitReached.code:
+            scope, _, limit = detail.partition(":")
+            return SeatLimitReached(int(limit), scope)
+        case HoldNotActive.code:
+            return HoldNotActive(detail)
+        case OrderNotPending.code:
+            return OrderNotPending(detail)
+    simple = {
+        error.code: error
+        for error in (
+            SalesClosed,
+            HoldChanged,
+            HoldNotFound,
+            OrderNotFound,
+            NotYours,
+            PaymentInProgress,
+        )
+    }
+    return simple[code]()
+
+
+# The codes a store step may report, for the scripts' own constants.
+STORE_CODES = (
+    SeatUnavailable.code,
+    SeatLimitReached.code,
+    SalesClosed.code,
+    HoldChanged.code,
+    HoldNotFound.code,
+    HoldNotActive.code,
+    OrderNotFound.code,
+    OrderNotPending.code,
+    NotYours.code,
+    PaymentInProgress.code,
+    DuplicateRequest.code,
+)

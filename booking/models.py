@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 
 
 class Booking(models.Model):
@@ -38,6 +39,16 @@ class Booking(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["user", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(show_id=Lower("show_id")), name="booking_show_id_canonical"
+            )
+        ]
+        permissions = [
+            ("view_live_booking", "Can view live holds, orders and seats"),
+            ("manage_live_booking", "Can release holds, cancel orders and run the sweeper"),
+            ("check_in_booking", "Can check tickets in at the door"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_code} · {self.movie_title}"
@@ -57,7 +68,12 @@ class SoldSeat(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["show_id", "seat_id"], name="unique_sold_seat")
+            models.UniqueConstraint(fields=["show_id", "seat_id"], name="unique_sold_seat"),
+            # Ids are canonical (lower case) wherever they enter; the database refuses any
+            # other spelling, so no spelling of a show can make a second sale of a seat.
+            models.CheckConstraint(
+                condition=models.Q(show_id=Lower("show_id")), name="soldseat_show_id_canonical"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,14 +1,15 @@
 """Reads that combine the catalog with booking state: the store's live claims and the
-database's record of what was sold."""
+database's record of what was sold. Paid orders are read from the database, which is the
+record of every ticket; the store supplies the rest. Callers pass canonical ids."""
 
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.auth.models import User
 from django.db.models import Count
 
-from booking.domain import Customer, Hold, Order, OrderStatus, ShowSnapshot
+from booking import sales
+from booking.domain import Hold, Order
 from booking.errors import HoldNotFound, NotYours, OrderNotFound
 from booking.models import Booking, SoldSeat
 from booking.stores import get_store
@@ -16,23 +17,32 @@ from catalog.domain import Availability, Show, ShowTime, TheatreShows
 from catalog.sources import get_catalog
 
 
-def sold_seat_ids(*, show_id: str) -> frozenset[str]:
-    return frozenset(SoldSeat.objects.filter(show_id=show_id).values_list("seat_id", flat=True))
-
-
 @dataclass(frozen=True, slots=True)
 class SeatMap:
     show: Show
     unavailable_seat_ids: frozenset[str]  # sold, blocked
     held_seat_ids: frozenset[str]  # in active holds and pending orders, of anyone
+    version: int  # the store's version of the show's seats
+    as_of: datetime  # the store's clock
 
 
-def seat_map_get(*, show_id: str, now: datetime) -> SeatMap:
+def seat_map_get(*, show_id: str) -> SeatMap:
+    """The show's seats as they stand. A sale the database records but the store does
+    not (it was paid while the store was unreachable) is recorded in the store on the
+    way: the next touch of a show brings the store in line."""
     show = get_catalog().show_get(show_id=show_id)
-    claims = get_store().show_claims(show_id=show.show_id, now=now)
-    unavailable = show.layout.blocked_seat_ids | claims.sold | sold_seat_ids(show_id=show_id)
-    held = (claims.held | show.source_held_seat_ids) - unavailable
-    return SeatMap(show=show, unavailable_seat_ids=unavailable, held_seat_ids=held)
+    claims = get_store().show_claims(show.show_id)
+    sold = sales.sold_seat_ids(show_id=show.show_id)
+    if sold - claims.sold:
+        sales.sales_converge(show_id=show.show_id, store_sold=claims.sold)
+    unavailable = show.layout.blocked_seat_ids | claims.sold | sold
+    return SeatMap(
+        show=show,
+        unavailable_seat_ids=unavailable,
+        held_seat_ids=(claims.held | show.source_held_seat_ids) - unavailable,
+        version=claims.version,
+        as_of=claims.as_of,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +66,13 @@ def _show_time_status(show_time: ShowTime, taken: int) -> Availability:
 
 
 def theatre_shows_list(*, movie_id: str, day: date, now: datetime) -> tuple[ListedTheatre, ...]:
-    """Theatres showing the movie on ``day`` with the shows still on sale, each with its
-    availability from live counts: blocked, sold and held seats over capacity."""
+    """Theatres showing the movie on ``day`` with the shows that have not started by
+    ``now``, each with its availability from live counts: blocked, sold and held seats
+    over capacity (one store round trip for all of them)."""
     theatres = get_catalog().theatre_shows_for_date(movie_id=movie_id, day=day)
-    on_sale = [s.show_id for t in theatres for s in t.shows if s.start_time > now]
-    sold = _sold_counts(on_sale)
-    store = get_store()
+    on_sale = [s for t in theatres for s in t.shows if s.start_time > now]
+    claims = get_store().shows_claims([s.show_id for s in on_sale])
+    sold = _sold_counts([s.show_id for s in on_sale])
     listed = []
     for theatre in theatres:
         shows = tuple(
@@ -69,8 +80,8 @@ def theatre_shows_list(*, movie_id: str, day: date, now: datetime) -> tuple[List
                 show_time=show_time,
                 status=_show_time_status(
                     show_time,
-                    sold.get(show_time.show_id, 0)
-                    + len(store.show_claims(show_id=show_time.show_id, now=now).held),
+                    len(claims[show_time.show_id].held)
+                    + max(sold.get(show_time.show_id, 0), len(claims[show_time.show_id].sold)),
                 ),
             )
             for show_time in theatre.shows
@@ -88,11 +99,18 @@ def _sold_counts(show_ids: list[str]) -> dict[str, int]:
     return {row["show_id"]: row["sold"] for row in rows}
 
 
+def show_get(*, show_id: str) -> Show:
+    return get_catalog().show_get(show_id=show_id)
+
+
+# -- holds --------------------------------------------------------------------------------
+
+
 def hold_get_any(*, hold_id: str) -> Hold:
     """Any user's hold (for staff). Raises ``HoldNotFound``."""
-    hold = get_store().hold_get(hold_id=str(hold_id))
+    hold = get_store().hold_get(hold_id)
     if hold is None:
-        raise HoldNotFound(details={"holdId": str(hold_id)})
+        raise HoldNotFound(details={"holdId": hold_id})
     return hold
 
 
@@ -104,34 +122,26 @@ def hold_get(*, user_id: int, hold_id: str) -> Hold:
     return hold
 
 
-def hold_find(*, user_id: int, hold_id: str) -> Hold | None:
-    """The user's hold with this id, or None."""
-    hold = get_store().hold_get(hold_id=str(hold_id))
-    return hold if hold is not None and hold.user_id == user_id else None
+def holds_active(*, user_id: int) -> list[Hold]:
+    """The user's holds that still hold seats, newest first: what a client whose answer
+    was lost looks for."""
+    holds = [hold for hold in get_store().user_holds(user_id) if hold.is_active]
+    return sorted(holds, key=lambda hold: hold.created_at, reverse=True)
 
 
-def show_get(*, show_id: str) -> Show:
-    return get_catalog().show_get(show_id=show_id)
-
-
-def order_for_hold(*, user_id: int, hold_id: str) -> Order | None:
-    """The order made from the user's hold, if the store still has it."""
-    return next(
-        (order for order in get_store().order_list(user_id=user_id) if order.hold_id == hold_id),
-        None,
-    )
+# -- orders -------------------------------------------------------------------------------
 
 
 def order_get_any(*, order_id: str) -> Order:
-    """Any user's order (for staff), from the store while it lives there, else from the
-    database (confirmed orders outlive the store). Raises ``OrderNotFound``."""
-    order = get_store().order_get(order_id=str(order_id))
-    if order is not None:
-        return order
-    booking = _booking(order_id)
-    if booking is None:
-        raise OrderNotFound(details={"orderId": str(order_id)})
-    return order_from_booking(booking)
+    """Any user's order (for staff): from the database once paid, else from the store.
+    Raises ``OrderNotFound``."""
+    booking = sales.booking_get(order_id=order_id)
+    if booking is not None:
+        return sales.order_from_booking(booking)
+    order = get_store().order_get(order_id)
+    if order is None:
+        raise OrderNotFound(details={"orderId": order_id})
+    return order
 
 
 def order_get(*, user_id: int, order_id: str) -> Order:
@@ -144,48 +154,17 @@ def order_get(*, user_id: int, order_id: str) -> Order:
 
 def order_list(*, user_id: int, limit: int, offset: int) -> tuple[list[Order], bool]:
     """The user's orders, newest first, and whether there are more after this page."""
-    orders = {order.order_id: order for order in get_store().order_list(user_id=user_id)}
-    for booking in Booking.objects.filter(user_id=user_id):
-        orders.setdefault(str(booking.id), order_from_booking(booking))
+    orders = {
+        str(booking.pk): sales.order_from_booking(booking)
+        for booking in Booking.objects.filter(user_id=user_id)
+    }
+    for order in get_store().user_orders(user_id):
+        orders.setdefault(order.order_id, order)
     newest_first = sorted(orders.values(), key=lambda order: order.created_at, reverse=True)
     return newest_first[offset : offset + limit], len(newest_first) > offset + limit
 
 
-def _booking(order_id: str) -> Booking | None:
-    try:
-        pk = uuid.UUID(str(order_id))
-    except ValueError:
-        return None
-    return Booking.objects.filter(pk=pk).first()
-
-
-def order_from_booking(booking: Booking) -> Order:
-    return Order(
-        order_id=str(booking.id),
-        hold_id=str(booking.hold_id),
-        user_id=booking.user_id,
-        show=ShowSnapshot(
-            show_id=booking.show_id,
-            movie_id=booking.movie_id or None,
-            movie_title=booking.movie_title,
-            theatre_id=booking.theatre_id or None,
-            theatre_name=booking.theatre_name,
-            screen_name=booking.screen_name,
-            start_time=booking.show_start,
-        ),
-        seat_ids=tuple(booking.seat_ids),
-        status=OrderStatus.CONFIRMED,
-        created_at=booking.created_at,
-        expires_at=booking.expires_at,
-        tickets_amount=booking.tickets_amount,
-        convenience_fee=booking.convenience_fee,
-        customer=Customer(
-            name=booking.customer_name, email=booking.customer_email, phone=booking.customer_phone
-        ),
-        ticket_code=booking.ticket_code,
-        confirmed_at=booking.confirmed_at,
-        idempotency_key=booking.idempotency_key or None,
-    )
+# -- for staff ----------------------------------------------------------------------------
 
 
 def holds_for_staff(*, show_id: str = "", username: str = "") -> list[Hold]:

@@ -1,56 +1,63 @@
-"""Every change to bookings: holds, orders, payment. Validate first, then change state.
+"""Every change to bookings: holds, orders, payment. Validate first, then one store step.
 
-Each function takes ``now`` once and passes it down, so an operation sees one instant.
-Errors are the ``booking.errors`` classes; nothing here knows about HTTP.
+Nothing here judges time: expiry and the sales window are decided inside the store's
+atomic step, on the store's clock. Errors are the ``booking.errors`` classes; nothing
+here knows about HTTP. Callers pass canonical ids (``bookmyshow.ids``).
 """
 
-import contextlib
+import hashlib
 import logging
-import secrets
-import string
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db.models import Q
 
-from booking import selectors
-from booking.domain import Customer, Hold, HoldStatus, Order, OrderStatus, ShowSnapshot
+from booking import sales, selectors
+from booking.domain import Customer, Hold, Order, OrderStatus, ShowSnapshot
 from booking.errors import (
     AlreadyCheckedIn,
     DuplicateSeats,
+    NotYours,
+    OrderNotFound,
     OrderNotPending,
-    SalesClosed,
     SeatUnavailable,
     TicketNotFound,
     TooManySeats,
     UnknownSeat,
     WrongShow,
 )
-from booking.models import Booking, SoldSeat
+from booking.models import Booking
 from booking.pricing import price_seats
-from booking.stores import Partition, get_store
+from booking.stores import get_store
+from booking.stores.base import HoldRequest, OrderRequest, SeatClaim
+from bookmyshow.ratelimit import rate_limit_hit
 from catalog.domain import Show
-from catalog.errors import CatalogError
 from catalog.sources import get_catalog
 
 logger = logging.getLogger(__name__)
 
-TICKET_ALPHABET = string.ascii_uppercase + string.digits
-TICKET_CODE_ATTEMPTS = 5
+# Ids named by an idempotency key (or a form's one-time token) are derived from it, so
+# a repeat names the same hold or order and finds it.
+IDEMPOTENT_IDS = uuid.UUID("1b6e5f44-59c2-4a8e-9d2c-3f1f6a0c2b71")
+HOLD_RATE_MESSAGE = "You are changing seats too quickly. Please wait a moment and try again."
 
 
-def _partitions(show: Show, seat_ids: Sequence[str]) -> set[Partition]:
-    seats = show.layout.seats_by_id
-    return {(show.show_id, seats[seat_id].tier) for seat_id in seat_ids if seat_id in seats}
+def _idempotent(kind: str, user_id: int, key: str | None, request: str) -> tuple[str, str]:
+    """The id of a new hold or order and the fingerprint of the request that makes it:
+    random without a key; with one, derived from the user and the key."""
+    if key is None:
+        return str(uuid.uuid4()), ""
+    record_id = str(uuid.uuid5(IDEMPOTENT_IDS, f"{kind}:{user_id}:{key}"))
+    return record_id, hashlib.sha256(request.encode()).hexdigest()[:32]
 
 
-def _checked_seats(show: Show, seat_ids: Sequence[str], now: datetime) -> tuple[str, ...]:
+def _checked_seats(show: Show, seat_ids: Sequence[str]) -> tuple[str, ...]:
     """The seats to claim, after every check that needs no store: count, duplicates,
-    seats in the layout, sales still open. Blocked and sold seats are checked by the
-    store together with live claims, so one error names every unavailable seat."""
+    seats in the layout. Blocked and sold seats are checked by the store together with
+    live claims, so one error names every unavailable seat."""
     if not 1 <= len(seat_ids) <= settings.MAX_SEATS_PER_HOLD:
         raise TooManySeats(settings.MAX_SEATS_PER_HOLD)
     if len(set(seat_ids)) != len(seat_ids):
@@ -58,8 +65,6 @@ def _checked_seats(show: Show, seat_ids: Sequence[str], now: datetime) -> tuple[
     unknown = [seat_id for seat_id in seat_ids if seat_id not in show.layout.seats_by_id]
     if unknown:
         raise UnknownSeat(unknown)
-    if now >= show.start_time:
-        raise SalesClosed()
     return tuple(seat_ids)
 
 
@@ -69,259 +74,219 @@ def _unavailable(show: Show) -> frozenset[str]:
     return (
         show.layout.blocked_seat_ids
         | show.source_held_seat_ids
-        | selectors.sold_seat_ids(show_id=show.show_id)
+        | sales.sold_seat_ids(show_id=show.show_id)
+    )
+
+
+def _seat_claim(show: Show, seat_ids: Sequence[str]) -> SeatClaim:
+    seats = _checked_seats(show, seat_ids)
+    return SeatClaim(
+        seat_ids=seats,
+        tiers=tuple(show.layout.seats_by_id[seat].tier for seat in seats),
+        amount=price_seats(show.layout, seats).total,
+        unavailable=_unavailable(show),
+        sales_close_at=show.start_time,
+        user_limit=settings.MAX_ACTIVE_SEATS_PER_USER,
+        client_limit=settings.MAX_ACTIVE_SEATS_PER_CLIENT,
+    )
+
+
+def _seat_changes_limit(user_id: int) -> None:
+    """Hold creation and seat changes share one limit per user, through every door."""
+    rate_limit_hit(
+        scope="hold", ident=str(user_id), rate=settings.HOLD_RATE_LIMIT, message=HOLD_RATE_MESSAGE
     )
 
 
 def hold_create(
     *,
     user_id: int,
+    client: str,
     show_id: str,
     seat_ids: Sequence[str],
-    now: datetime,
-    hold_id: str | None = None,
+    idempotency_key: str | None = None,
 ) -> Hold:
-    """Hold ``seat_ids`` of the show for the user, all or nothing. ``hold_id`` lets a
-    caller name the hold (a form's one-time token); by default it is random.
+    """Hold ``seat_ids`` of the show for the user, all or nothing. With an
+    ``idempotency_key`` (an API client's header, a form's one-time token), a repeat of
+    the same request returns the same hold, whatever its status now.
 
-    Raises ``ShowNotFound``, ``TooManySeats``, ``UnknownSeat``, ``SalesClosed``,
-    ``SeatUnavailable`` (naming every seat in conflict), ``SeatLimitReached``,
-    ``DuplicateRequest`` (a hold with that id exists already).
+    Raises ``RateLimited``, ``ShowNotFound``, ``TooManySeats``, ``UnknownSeat``,
+    ``SalesClosed``, ``SeatUnavailable`` (naming every seat in conflict),
+    ``SeatLimitReached`` (per user or per client address), ``IdempotencyKeyReused``.
     """
+    _seat_changes_limit(user_id)
     show = get_catalog().show_get(show_id=show_id)
-    seats = _checked_seats(show, seat_ids, now)
-    hold = Hold(
-        hold_id=hold_id or str(uuid.uuid4()),
-        user_id=user_id,
-        show_id=show.show_id,
-        seat_ids=seats,
-        status=HoldStatus.HELD,
-        created_at=now,
-        expires_at=now + timedelta(seconds=settings.HOLD_TTL_SECONDS),
-        amount=price_seats(show.layout, seats).total,
+    claim = _seat_claim(show, seat_ids)
+    hold_id, fingerprint = _idempotent(
+        "hold", user_id, idempotency_key, f"{show.show_id}|{','.join(claim.seat_ids)}"
     )
     return get_store().hold_create(
-        hold=hold,
-        partitions=_partitions(show, seats),
-        unavailable=_unavailable(show),
-        seat_limit=settings.MAX_ACTIVE_SEATS_PER_USER,
-        now=now,
+        HoldRequest(
+            hold_id=hold_id,
+            user_id=user_id,
+            client=client,
+            show_id=show.show_id,
+            claim=claim,
+            ttl=timedelta(seconds=settings.HOLD_TTL_SECONDS),
+            fingerprint=fingerprint,
+        )
     )
 
 
-def hold_change_seats(
-    *, user_id: int, hold_id: str, seat_ids: Sequence[str], now: datetime
-) -> Hold:
+def hold_change_seats(*, user_id: int, hold_id: str, seat_ids: Sequence[str]) -> Hold:
     """Replace the seats of an active hold, keeping its expiry; on conflict nothing
     changes. Raises what ``hold_create`` raises, and ``HoldNotFound``, ``NotYours``,
     ``HoldNotActive``."""
+    _seat_changes_limit(user_id)
     hold = selectors.hold_get(user_id=user_id, hold_id=hold_id)
     show = get_catalog().show_get(show_id=hold.show_id)
-    seats = _checked_seats(show, seat_ids, now)
     return get_store().hold_change_seats(
-        show_id=hold.show_id,
-        hold_id=hold.hold_id,
-        seat_ids=seats,
-        amount=price_seats(show.layout, seats).total,
-        partitions=_partitions(show, (*hold.seat_ids, *seats)),
-        unavailable=_unavailable(show),
-        seat_limit=settings.MAX_ACTIVE_SEATS_PER_USER,
-        now=now,
+        hold_id=hold.hold_id, user_id=user_id, claim=_seat_claim(show, seat_ids)
     )
 
 
-def hold_release(*, user_id: int, hold_id: str, now: datetime) -> Hold:
-    """Free the hold's seats at once. Raises ``HoldNotFound``, ``NotYours``,
-    ``HoldNotActive``."""
-    return _hold_release(selectors.hold_get(user_id=user_id, hold_id=hold_id), now)
+def hold_release(*, user_id: int | None, hold_id: str) -> Hold:
+    """Free the hold's seats at once (``user_id`` None: staff, any user's hold). Needs
+    no catalog. Raises ``HoldNotFound``, ``NotYours``, ``HoldNotActive``."""
+    return get_store().hold_release(hold_id=hold_id, user_id=user_id)
 
 
-def hold_release_by_staff(*, hold_id: str, now: datetime) -> Hold:
-    """Free a stuck hold of any user. Raises ``HoldNotFound``, ``HoldNotActive``."""
-    return _hold_release(selectors.hold_get_any(hold_id=hold_id), now)
-
-
-def _hold_release(hold: Hold, now: datetime) -> Hold:
-    show = get_catalog().show_get(show_id=hold.show_id)
-    return get_store().hold_release(
-        show_id=hold.show_id,
-        hold_id=hold.hold_id,
-        partitions=_partitions(show, hold.seat_ids),
-        now=now,
-    )
-
-
-def order_create(*, user_id: int, hold_id: str, customer: Customer, now: datetime) -> Order:
+def order_create(
+    *, user_id: int, hold_id: str, customer: Customer, idempotency_key: str | None = None
+) -> Order:
     """Make an order from an active hold, consuming it; the order keeps the seats for
-    ``ORDER_TTL_SECONDS``. Raises ``HoldNotFound``, ``NotYours``, ``HoldNotActive``,
-    ``SalesClosed``."""
+    ``ORDER_TTL_SECONDS``, never past the show's start. With an ``idempotency_key`` a
+    repeat of the same request returns the same order.
+
+    Raises ``HoldNotFound``, ``NotYours``, ``HoldNotActive``, ``SalesClosed``,
+    ``SeatUnavailable``, ``IdempotencyKeyReused``.
+    """
     hold = selectors.hold_get(user_id=user_id, hold_id=hold_id)
     show = get_catalog().show_get(show_id=hold.show_id)
-    if now >= show.start_time:
-        raise SalesClosed()
     price = price_seats(show.layout, hold.seat_ids)
-    order = Order(
-        order_id=str(uuid.uuid4()),
-        hold_id=hold.hold_id,
-        user_id=user_id,
-        show=ShowSnapshot(
-            show_id=show.show_id,
-            movie_id=show.movie_id,
-            movie_title=show.movie_title,
-            theatre_id=show.theatre_id,
-            theatre_name=show.theatre_name,
-            screen_name=show.screen_name,
-            start_time=show.start_time,
-        ),
-        seat_ids=hold.seat_ids,
-        status=OrderStatus.PAYMENT_PENDING,
-        created_at=now,
-        expires_at=now + timedelta(seconds=settings.ORDER_TTL_SECONDS),
-        tickets_amount=price.tickets,
-        convenience_fee=price.convenience_fee,
-        customer=customer,
+    order_id, fingerprint = _idempotent(
+        "order",
+        user_id,
+        idempotency_key,
+        f"{hold.hold_id}|{customer.name}|{customer.email}|{customer.phone}",
     )
-    return get_store().order_create(
-        order=order, partitions=_partitions(show, hold.seat_ids), now=now
+    order = get_store().order_create(
+        OrderRequest(
+            order_id=order_id,
+            hold_id=hold.hold_id,
+            user_id=user_id,
+            show=ShowSnapshot(
+                show_id=show.show_id,
+                movie_id=show.movie_id,
+                movie_title=show.movie_title,
+                theatre_id=show.theatre_id,
+                theatre_name=show.theatre_name,
+                screen_name=show.screen_name,
+                start_time=show.start_time,
+            ),
+            seat_ids=hold.seat_ids,
+            tickets_amount=price.tickets,
+            convenience_fee=price.convenience_fee,
+            customer=customer,
+            ttl=timedelta(seconds=settings.ORDER_TTL_SECONDS),
+            unavailable=_unavailable(show),
+            fingerprint=fingerprint,
+        )
     )
+    if order.status is OrderStatus.CONFIRMED:  # a repeat of an order paid since
+        return selectors.order_get(user_id=user_id, order_id=order.order_id)
+    return order
 
 
-def order_cancel(*, user_id: int, order_id: str, now: datetime) -> Order:
-    """Cancel an order waiting for payment; its seats are free at once. Raises
-    ``OrderNotFound``, ``NotYours``, ``OrderNotPending``."""
-    return _order_cancel(selectors.order_get(user_id=user_id, order_id=order_id), now)
+def order_cancel(*, user_id: int | None, order_id: str) -> Order:
+    """Cancel an order waiting for payment; its seats are free at once (``user_id``
+    None: staff, any user's order). Raises ``OrderNotFound``, ``NotYours``,
+    ``OrderNotPending``, ``PaymentInProgress``."""
+    booking = sales.booking_get(order_id=order_id)
+    if booking is not None:
+        if user_id is not None and booking.user_id != user_id:
+            raise NotYours()
+        raise OrderNotPending(OrderStatus.CONFIRMED)
+    return get_store().order_cancel(order_id=order_id, user_id=user_id)
 
 
-def order_cancel_by_staff(*, order_id: str, now: datetime) -> Order:
-    """Cancel any user's pending order. Raises ``OrderNotFound``, ``OrderNotPending``."""
-    return _order_cancel(selectors.order_get_any(order_id=order_id), now)
+def order_confirm_payment(*, user_id: int, order_id: str, idempotency_key: str | None) -> Order:
+    """Take payment. The ticket exists once the sale is committed in the database:
 
+    1. the store starts the payment, judging the payment window and the sales window on
+       its own clock (a retry after any failure resumes it);
+    2. the sale is committed in the database, with no network call inside the
+       transaction (a retry finds a sale an earlier attempt committed);
+    3. the store records the sale; if it cannot be reached, it converges later.
 
-def _order_cancel(order: Order, now: datetime) -> Order:
-    if order.status_at(now) is not OrderStatus.PAYMENT_PENDING:
-        raise OrderNotPending(order.status_at(now))
-    return get_store().order_cancel(
-        show_id=order.show.show_id,
-        order_id=order.order_id,
-        partitions=_order_partitions(order),
-        now=now,
-    )
-
-
-def order_confirm_payment(
-    *, user_id: int, order_id: str, idempotency_key: str | None, now: datetime
-) -> Order:
-    """Take payment: the seats become sold, in the database and in the store, in one step.
-
-    A repeat with the ``idempotency_key`` that confirmed the order returns the order
-    again. Raises ``OrderNotFound``, ``NotYours``, ``OrderNotPending``, ``SalesClosed``,
-    ``SeatUnavailable`` (the database already records a seat as sold; the order is then
-    cancelled).
+    A repeat with the ``idempotency_key`` that paid returns the order again. Raises
+    ``OrderNotFound``, ``NotYours``, ``OrderNotPending``, ``SalesClosed``,
+    ``SeatUnavailable`` (a seat was sold elsewhere; the order is then cancelled).
     """
-    order = selectors.order_get(user_id=user_id, order_id=order_id)
-    if _is_repeat(order, idempotency_key):
-        return order
-    status = order.status_at(now)
-    if status is not OrderStatus.PAYMENT_PENDING:
-        raise OrderNotPending(status)
-    if now >= order.show.start_time:
-        raise SalesClosed()
-    for _attempt in range(TICKET_CODE_ATTEMPTS):
-        try:
-            return _confirm(order, _ticket_code(), idempotency_key, now)
-        except (IntegrityError, OrderNotPending) as exc:
-            # A racing request may have confirmed the order first (with the same key: a
-            # repeat), or the database may already record one of its seats as sold.
-            current = selectors.order_get(user_id=user_id, order_id=order_id)
-            if _is_repeat(current, idempotency_key):
-                return current
-            if current.status_at(now) is not OrderStatus.PAYMENT_PENDING:
-                raise OrderNotPending(current.status_at(now)) from None
-            if isinstance(exc, OrderNotPending):
-                raise
-            sold = selectors.sold_seat_ids(show_id=order.show.show_id) & set(order.seat_ids)
-            if sold:
-                _cancel_quietly(order, now)
-                raise SeatUnavailable(sold) from None
-            logger.info("Ticket code collision for order %s; drawing another", order_id)
-    raise RuntimeError("Could not draw a unique ticket code")  # 36^6 codes: not in practice
-
-
-def _is_repeat(order: Order, idempotency_key: str | None) -> bool:
-    return (
-        idempotency_key is not None
-        and order.status is OrderStatus.CONFIRMED
-        and order.idempotency_key == idempotency_key
-    )
-
-
-def _confirm(order: Order, ticket_code: str, idempotency_key: str | None, now: datetime) -> Order:
-    # The store's compare-and-set runs inside the transaction: if the order stopped being
-    # pending (cancelled, expired, confirmed by a racing request) the rows roll back; if a
-    # seat was already sold, the unique constraint fails before the store changes.
-    with transaction.atomic():
-        booking = Booking.objects.create(
-            id=order.order_id,
-            hold_id=order.hold_id,
-            user_id=order.user_id,
-            show_id=order.show.show_id,
-            movie_id=order.show.movie_id or "",
-            movie_title=order.show.movie_title,
-            theatre_id=order.show.theatre_id or "",
-            theatre_name=order.show.theatre_name,
-            screen_name=order.show.screen_name,
-            show_start=order.show.start_time,
-            seat_ids=list(order.seat_ids),
-            tickets_amount=order.tickets_amount,
-            convenience_fee=order.convenience_fee,
-            customer_name=order.customer.name,
-            customer_email=order.customer.email,
-            customer_phone=order.customer.phone,
-            ticket_code=ticket_code,
-            idempotency_key=idempotency_key or "",
-            created_at=order.created_at,
-            expires_at=order.expires_at,
-            confirmed_at=now,
-        )
-        SoldSeat.objects.bulk_create(
-            SoldSeat(booking=booking, show_id=order.show.show_id, seat_id=seat_id)
-            for seat_id in order.seat_ids
-        )
-        return get_store().order_confirm(
-            show_id=order.show.show_id,
-            order_id=order.order_id,
-            ticket_code=ticket_code,
-            idempotency_key=idempotency_key,
-            partitions=_order_partitions(order),
-            now=now,
-        )
-
-
-def _cancel_quietly(order: Order, now: datetime) -> None:
-    with contextlib.suppress(OrderNotPending):
-        get_store().order_cancel(
-            show_id=order.show.show_id,
-            order_id=order.order_id,
-            partitions=_order_partitions(order),
-            now=now,
-        )
-
-
-def _order_partitions(order: Order) -> set[Partition]:
+    booking = sales.booking_get(order_id=order_id)
+    if booking is not None:
+        return _paid(booking, user_id=user_id, idempotency_key=idempotency_key)
+    order = get_store().order_get(order_id)
+    if order is None:
+        raise OrderNotFound(details={"orderId": order_id})
+    if order.user_id != user_id:
+        raise NotYours()
+    sold = sales.sold_seat_ids(show_id=order.show.show_id) & set(order.seat_ids)
     try:
-        show = get_catalog().show_get(show_id=order.show.show_id)
-    except CatalogError:  # the catalog is down or the show is gone: queue on the show alone
-        return {(order.show.show_id, "*")}
-    return _partitions(show, order.seat_ids)
+        paying = get_store().order_payment_start(
+            order_id=order_id,
+            user_id=user_id,
+            unavailable=sold,
+            grace=timedelta(seconds=settings.PAYMENT_GRACE_SECONDS),
+        )
+    except SeatUnavailable:
+        get_store().order_payment_fail(order_id=order_id)
+        raise
+    except OrderNotPending:
+        booking = sales.booking_get(order_id=order_id)  # paid meanwhile by a racing request
+        if booking is None:
+            raise
+        return _paid(booking, user_id=user_id, idempotency_key=idempotency_key)
+    booking = sales.sale_commit(order=paying, idempotency_key=idempotency_key)
+    sales.sale_record_quietly(booking)
+    return sales.order_from_booking(booking)
 
 
-def _ticket_code() -> str:
-    return "BMS-" + "".join(secrets.choice(TICKET_ALPHABET) for _ in range(6))
+def _paid(booking: Booking, *, user_id: int, idempotency_key: str | None) -> Order:
+    """An order already paid for: the same answer again for the key that paid, else 409."""
+    if booking.user_id != user_id:
+        raise NotYours()
+    if idempotency_key and booking.idempotency_key == idempotency_key:
+        return sales.order_from_booking(booking)
+    raise OrderNotPending(OrderStatus.CONFIRMED)
 
 
-def bookings_purge(*, now: datetime, keep_for: timedelta) -> int:
-    """Forget holds and orders that ended more than ``keep_for`` ago (never sold seats)."""
-    return get_store().purge(now=now, keep_for=keep_for)
+@dataclass(frozen=True, slots=True)
+class SweepReport:
+    sales_recorded: int  # committed sales the store had not recorded
+    records_purged: int  # holds and orders forgotten
+
+
+def bookings_sweep(*, keep_for: timedelta, now: datetime) -> SweepReport:
+    """Bring the store in line with the database, then tidy it. Sales committed while
+    the store was unreachable (or whose order the store kept in payment) are recorded;
+    holds and orders that ended more than ``keep_for`` ago are forgotten. Correctness
+    never depends on this running; it bounds what is left between the two systems."""
+    store = get_store()
+    in_payment = [o.order_id for o in store.orders_list() if o.payment_started_at is not None]
+    recent = Q(confirmed_at__gte=now - keep_for - timedelta(seconds=settings.PAYMENT_GRACE_SECONDS))
+    candidates = Booking.objects.filter(Q(pk__in=in_payment) | recent)
+    confirmed_in_store = {
+        order_id
+        for order_id, order in store.orders_get([str(b.pk) for b in candidates]).items()
+        if order.status is OrderStatus.CONFIRMED
+    }
+    recorded = sum(
+        sales.sale_record_quietly(booking)
+        for booking in candidates
+        if str(booking.pk) not in confirmed_in_store
+    )
+    return SweepReport(sales_recorded=recorded, records_purged=store.purge(keep_for=keep_for))
 
 
 @dataclass(frozen=True, slots=True)

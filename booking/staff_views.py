@@ -1,5 +1,7 @@
-"""Staff views of the live booking state, inside the admin site (staff only: the site
-wraps every view in ``admin_view``). They work on either store backend."""
+"""Staff views of the live booking state, inside the admin site. Each checks the
+permission it acts on (``booking.admin`` registers them): looking needs
+``view_live_booking``, releasing, cancelling and sweeping need ``manage_live_booking``,
+admitting tickets needs ``check_in_booking``. They work on every store backend."""
 
 from datetime import timedelta
 
@@ -9,75 +11,68 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from booking import selectors, services
 from booking.stores import get_store
 from bookmyshow.errors import DomainError
+from bookmyshow.ids import canonical_id
 
 HOLD_STATUSES = ["HELD", "EXPIRED", "RELEASED", "CONVERTED"]
 ORDER_STATUSES = ["PAYMENT_PENDING", "CONFIRMED", "EXPIRED", "CANCELLED"]
+SEARCH_MAX_LENGTH = 150
 
 
 def _render(request: HttpRequest, template: str, title: str, context: dict) -> HttpResponse:
     return TemplateResponse(
-        request,
-        template,
-        {
-            **admin.site.each_context(request),
-            "title": title,
-            **context,
-        },
+        request, template, {**admin.site.each_context(request), "title": title, **context}
     )
 
 
-def _seconds_left(expires_at, now) -> int:
-    return max(0, int((expires_at - now).total_seconds()))
+def _query(request: HttpRequest, name: str, default: str = "") -> str:
+    """A filter from the query string: printable text of a sane length, else nothing."""
+    value = request.GET.get(name, default).strip()[:SEARCH_MAX_LENGTH]
+    return value if value.isprintable() else ""
+
+
+def _show_filter(request: HttpRequest) -> str:
+    return canonical_id(_query(request, "show")) or ""
 
 
 def overview(request: HttpRequest) -> HttpResponse:
-    if show_id := request.GET.get("show", "").strip():
-        return redirect("admin:live-show", show_id)
+    raw = _query(request, "show")
+    if raw:
+        if show_id := canonical_id(raw):
+            return redirect("admin:live-show", show_id)
+        messages.error(request, "A show id is a UUID, like 3f2c…-….")
     store = get_store()
     return _render(
         request,
         "admin/booking/live_overview.html",
         "Live booking",
-        {
-            "backend": store.backend_name,
-            "queues": store.queue_stats(),
-        },
+        {"backend": store.backend_name, "queues": store.queue_stats()},
     )
 
 
-def _rows(records: list, status: str, now) -> list[tuple]:
-    """Holds or orders with the given effective status ("" for all), each with its
-    status, seconds left and owner's username."""
-    found = [record for record in records if status in ("", record.status_at(now).value)]
+def _rows(records: list, status: str) -> list[tuple]:
+    """Holds or orders with the given status ("" for all), each with its owner's name."""
+    found = [record for record in records if status in ("", record.status.value)]
     names = selectors.usernames({record.user_id for record in found})
-    return [
-        (
-            record,
-            record.status_at(now).value,
-            _seconds_left(record.expires_at, now),
-            names.get(record.user_id, record.user_id),
-        )
-        for record in found
-    ]
+    return [(record, names.get(record.user_id, record.user_id)) for record in found]
 
 
 def holds(request: HttpRequest) -> HttpResponse:
-    now = timezone.now()
-    show = request.GET.get("show", "").strip()
-    status = request.GET.get("status", "HELD")
-    user = request.GET.get("user", "").strip()
+    status = _query(request, "status", "HELD")
+    user = _query(request, "user")
+    show = _show_filter(request)
     found = selectors.holds_for_staff(show_id=show, username=user)
     return _render(
         request,
         "admin/booking/live_holds.html",
         "Holds",
         {
-            "rows": _rows(found, status, now),
+            "rows": _rows(found, status),
             "statuses": HOLD_STATUSES,
             "status": status,
             "show": show,
@@ -87,26 +82,20 @@ def holds(request: HttpRequest) -> HttpResponse:
 
 
 def orders(request: HttpRequest) -> HttpResponse:
-    now = timezone.now()
-    status = request.GET.get("status", "PAYMENT_PENDING")
-    show = request.GET.get("show", "").strip()
+    status = _query(request, "status", "PAYMENT_PENDING")
+    show = _show_filter(request)
     found = selectors.orders_for_staff(show_id=show)
     return _render(
         request,
         "admin/booking/live_orders.html",
         "Orders in the store",
-        {
-            "rows": _rows(found, status, now),
-            "statuses": ORDER_STATUSES,
-            "status": status,
-            "show": show,
-        },
+        {"rows": _rows(found, status), "statuses": ORDER_STATUSES, "status": status, "show": show},
     )
 
 
 def show_seats(request: HttpRequest, show_id: str) -> HttpResponse:
-    seat_map = selectors.seat_map_get(show_id=show_id, now=timezone.now())
-    versions = get_store().seat_versions(show_id=seat_map.show.show_id)
+    seat_map = selectors.seat_map_get(show_id=show_id)
+    versions = get_store().seat_versions(seat_map.show.show_id)
     blocked = seat_map.show.layout.blocked_seat_ids
     seats = [
         (
@@ -131,11 +120,7 @@ def show_seats(request: HttpRequest, show_id: str) -> HttpResponse:
         request,
         "admin/booking/live_show.html",
         f"Seats of {show_id}",
-        {
-            "show": seat_map.show,
-            "seats": seats,
-            "counts": counts,
-        },
+        {"show": seat_map.show, "seats": seats, "counts": counts},
     )
 
 
@@ -145,14 +130,18 @@ def _act(request: HttpRequest, action, success: str, back: str) -> HttpResponse:
         messages.success(request, success)
     except DomainError as error:
         messages.error(request, error.message)
-    return redirect(request.POST.get("next") or back)
+    target = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return redirect(target if target and safe else back)
 
 
 @require_POST
 def hold_release(request: HttpRequest, hold_id: str) -> HttpResponse:
     return _act(
         request,
-        lambda: services.hold_release_by_staff(hold_id=hold_id, now=timezone.now()),
+        lambda: services.hold_release(user_id=None, hold_id=hold_id),
         f"Hold {hold_id} released; its seats are free.",
         reverse("admin:live-holds"),
     )
@@ -162,7 +151,7 @@ def hold_release(request: HttpRequest, hold_id: str) -> HttpResponse:
 def order_cancel(request: HttpRequest, order_id: str) -> HttpResponse:
     return _act(
         request,
-        lambda: services.order_cancel_by_staff(order_id=order_id, now=timezone.now()),
+        lambda: services.order_cancel(user_id=None, order_id=order_id),
         f"Order {order_id} cancelled; its seats are free.",
         reverse("admin:live-orders"),
     )
@@ -170,22 +159,27 @@ def order_cancel(request: HttpRequest, order_id: str) -> HttpResponse:
 
 @require_POST
 def sweep(request: HttpRequest) -> HttpResponse:
-    removed = services.bookings_purge(now=timezone.now(), keep_for=timedelta(days=1))
+    report = services.bookings_sweep(keep_for=timedelta(days=1), now=timezone.now())
     messages.success(
-        request, f"Sweeper removed {removed} holds and orders that ended over a day ago."
+        request,
+        f"Sweeper recorded {report.sales_recorded} paid orders the store had missed and "
+        f"forgot {report.records_purged} holds and orders that ended over a day ago.",
     )
     return redirect("admin:live-overview")
 
 
 def check_in(request: HttpRequest) -> HttpResponse:
     result = None
+    show_id = request.POST.get("show_id", request.GET.get("show", "")).strip()
     if request.method == "POST":
+        code = request.POST.get("ticket_code", "").strip()
+        show = canonical_id(show_id)
         try:
-            result = services.ticket_check_in(
-                ticket_code=request.POST.get("ticket_code", ""),
-                show_id=request.POST.get("show_id", "").strip(),
-                now=timezone.now(),
-            )
+            if show is None:
+                raise DomainError("Enter the show's id (a UUID).")
+            if not (code.isprintable() and len(code) <= 20):
+                raise DomainError("A ticket code is like BMS-XXXXXX.")
+            result = services.ticket_check_in(ticket_code=code, show_id=show, now=timezone.now())
             messages.success(
                 request,
                 f"Valid: {result.booking.ticket_code} admitted, seats "
@@ -197,8 +191,5 @@ def check_in(request: HttpRequest) -> HttpResponse:
         request,
         "admin/booking/check_in.html",
         "Ticket check-in",
-        {
-            "result": result,
-            "show_id": request.POST.get("show_id", request.GET.get("show", "")),
-        },
+        {"result": result, "show_id": show_id if show_id.isprintable() else ""},
     )

@@ -3,11 +3,13 @@
 Every page works as plain HTML forms; with htmx, the seat picker refreshes itself and
 updates in place. Domain errors are rendered by ``bookmyshow.errors`` (a page, or a
 message swapped into ``#messages``); the one exception is a seat conflict on "Proceed",
-which returns the seat picker itself with the taken seats marked.
+which returns the seat picker itself with the taken seats marked. Forms carry one-time
+tokens that the services use as idempotency keys, so a double click is one hold and one
+payment.
 """
 
 import secrets
-import uuid
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 import segno
@@ -23,15 +25,16 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from booking import selectors, services
-from booking.domain import Hold, Order, OrderStatus
+from booking.domain import Hold, HoldStatus, Order, OrderStatus
 from booking.errors import SeatUnavailable
 from booking.forms import CustomerForm
 from booking.grid import seat_grid_build
 from booking.models import Booking
 from booking.pricing import price_seats
-from catalog.representations import iso
-
-HOLD_NAMESPACE = uuid.UUID("1b6e5f44-59c2-4a8e-9d2c-3f1f6a0c2b71")
+from bookmyshow.api import iso
+from bookmyshow.clients import client_address
+from bookmyshow.text import is_token
+from catalog.sources import get_catalog
 
 
 def redirect_to(request: HttpRequest, url: str) -> HttpResponse:
@@ -44,13 +47,35 @@ def seats_url(show_id: str, seat_ids=()) -> str:
     return f"{url}?{urlencode({'seats': list(seat_ids)}, doseq=True)}" if seat_ids else url
 
 
+# -- choosing a show ----------------------------------------------------------------------
+
+DATE_STRIP_DAYS = 7
+
+
+@require_GET
+def buy_tickets(request: HttpRequest, movie_id: str, day: date) -> HttpResponse:
+    movie = get_catalog().movie_get(movie_id=movie_id)
+    today = timezone.localdate()
+    theatres = selectors.theatre_shows_list(movie_id=movie_id, day=day, now=timezone.now())
+    return render(
+        request,
+        "booking/buy_tickets.html",
+        {
+            "movie": movie,
+            "day": day,
+            "dates": [today + timedelta(days=offset) for offset in range(DATE_STRIP_DAYS)],
+            "theatres": theatres,
+        },
+    )
+
+
 # -- picking seats ------------------------------------------------------------------------
 
 
 def _seat_picker_context(
     show_id: str, selected: list[str], conflict: SeatUnavailable | None = None
 ) -> dict:
-    seat_map = selectors.seat_map_get(show_id=show_id, now=timezone.now())
+    seat_map = selectors.seat_map_get(show_id=show_id)
     layout = seat_map.show.layout
     taken = seat_map.unavailable_seat_ids | seat_map.held_seat_ids
     chosen = [s for s in dict.fromkeys(selected) if s in layout.seats_by_id and s not in taken]
@@ -75,6 +100,12 @@ def show_seats(request: HttpRequest, show_id: str) -> HttpResponse:
     return render(request, template, context)
 
 
+def _form_token(request: HttpRequest, name: str) -> str | None:
+    """A form's one-time token (an idempotency key), if it looks like one."""
+    token = request.POST.get(name)
+    return token if is_token(token) else None
+
+
 @require_POST
 def hold_create(request: HttpRequest, show_id: str) -> HttpResponse:
     seat_ids = request.POST.getlist("seats")
@@ -82,24 +113,15 @@ def hold_create(request: HttpRequest, show_id: str) -> HttpResponse:
         messages.info(request, "Log in or sign up to hold your seats.")
         login = redirect_to_login(seats_url(show_id, seat_ids))
         return redirect_to(request, login.url)
-    # The form's one-time token names the hold, so submitting the same form twice (a
-    # double click) finds the first hold instead of failing on its own seats.
-    token = request.POST.get("form_token") or secrets.token_urlsafe(16)
-    hold_id = str(uuid.uuid5(HOLD_NAMESPACE, f"{request.user.id}:{token}"))
-    now = timezone.now()
-    earlier = selectors.hold_find(user_id=request.user.id, hold_id=hold_id)
-    if earlier is not None:
-        if earlier.is_active(now):
-            return redirect_to(request, reverse("booking:hold-detail", args=[hold_id]))
-        hold_id = str(uuid.uuid4())  # an old form sent again: a new hold
     try:
         hold = services.hold_create(
-            user_id=request.user.id, show_id=show_id, seat_ids=seat_ids, now=now, hold_id=hold_id
+            user_id=request.user.id,
+            client=client_address(request),
+            show_id=show_id,
+            seat_ids=seat_ids,
+            idempotency_key=_form_token(request, "form_token"),
         )
     except SeatUnavailable as conflict:
-        earlier = selectors.hold_find(user_id=request.user.id, hold_id=hold_id)
-        if earlier is not None and earlier.is_active(now):
-            return redirect_to(request, reverse("booking:hold-detail", args=[hold_id]))
         context = _seat_picker_context(show_id, seat_ids, conflict=conflict)
         if request.htmx:  # the message goes out of band into #messages
             return render(request, "booking/show_seats.html#seat-picker", context, status=409)
@@ -121,21 +143,18 @@ def _customer_initial(request: HttpRequest) -> dict:
     }
 
 
-def _countdown(expires_at, now) -> dict:
-    return {
-        "expires_at": iso(expires_at),
-        "seconds_left": max(0, int((expires_at - now).total_seconds())),
-    }
+def _countdown(record: Hold | Order) -> dict:
+    return {"expires_at": iso(record.expires_at), "seconds_left": record.seconds_left}
 
 
-def _checkout_context(hold: Hold, now, form: CustomerForm) -> dict:
+def _checkout_context(hold: Hold, form: CustomerForm) -> dict:
     show = selectors.show_get(show_id=hold.show_id)
     return {
         "hold": hold,
-        "status": hold.status_at(now).value,
+        "status": hold.status.value,
         "show": show,
         "price": price_seats(show.layout, hold.seat_ids),
-        "countdown": _countdown(hold.expires_at, now),
+        "countdown": _countdown(hold),
         "form": form,
         "pick_again_url": seats_url(hold.show_id),
     }
@@ -144,29 +163,27 @@ def _checkout_context(hold: Hold, now, form: CustomerForm) -> dict:
 @login_required
 @require_GET
 def hold_detail(request: HttpRequest, hold_id: str) -> HttpResponse:
-    now = timezone.now()
     hold = selectors.hold_get(user_id=request.user.id, hold_id=hold_id)
-    if hold.status_at(now).value == "CONVERTED":
-        order = selectors.order_for_hold(user_id=request.user.id, hold_id=hold.hold_id)
-        if order is not None:
-            return redirect("booking:order-detail", order.order_id)
+    if hold.status is HoldStatus.CONVERTED and hold.order_id:
+        return redirect("booking:order-detail", hold.order_id)
     form = CustomerForm(initial=_customer_initial(request))
-    return render(request, "booking/checkout.html", _checkout_context(hold, now, form))
+    return render(request, "booking/checkout.html", _checkout_context(hold, form))
 
 
 @login_required
 @require_POST
 def order_create(request: HttpRequest, hold_id: str) -> HttpResponse:
-    now = timezone.now()
     hold = selectors.hold_get(user_id=request.user.id, hold_id=hold_id)
     form = CustomerForm(request.POST)
     if not form.is_valid():
         template = "booking/checkout.html"
         if request.htmx:
             template += "#customer-form"
-        return render(request, template, _checkout_context(hold, now, form), status=422)
+        return render(request, template, _checkout_context(hold, form), status=422)
+    if hold.status is HoldStatus.CONVERTED and hold.order_id:  # sent twice
+        return redirect_to(request, reverse("booking:order-detail", args=[hold.order_id]))
     order = services.order_create(
-        user_id=request.user.id, hold_id=hold.hold_id, customer=form.customer(), now=now
+        user_id=request.user.id, hold_id=hold.hold_id, customer=form.customer()
     )
     return redirect_to(request, reverse("booking:order-detail", args=[order.order_id]))
 
@@ -174,7 +191,7 @@ def order_create(request: HttpRequest, hold_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def hold_release(request: HttpRequest, hold_id: str) -> HttpResponse:
-    hold = services.hold_release(user_id=request.user.id, hold_id=hold_id, now=timezone.now())
+    hold = services.hold_release(user_id=request.user.id, hold_id=hold_id)
     messages.info(request, "Your seats were released.")
     return redirect_to(request, seats_url(hold.show_id))
 
@@ -196,17 +213,15 @@ def _ticket_svg(order: Order) -> str:
 @login_required
 @require_GET
 def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
-    now = timezone.now()
     order = selectors.order_get(user_id=request.user.id, order_id=order_id)
-    status = order.status_at(now)
     return render(
         request,
         "booking/order_detail.html",
         {
             "order": order,
-            "status": status.value,
-            "countdown": _countdown(order.expires_at, now),
-            "ticket_svg": _ticket_svg(order) if status is OrderStatus.CONFIRMED else "",
+            "status": order.status.value,
+            "countdown": _countdown(order),
+            "ticket_svg": _ticket_svg(order) if order.status is OrderStatus.CONFIRMED else "",
             "payment_key": secrets.token_urlsafe(16),
             "pick_again_url": seats_url(order.show.show_id),
         },
@@ -216,10 +231,12 @@ def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def order_pay(request: HttpRequest, order_id: str) -> HttpResponse:
-    # The form's one-time key makes a double click one payment, answered twice.
-    key = request.POST.get("payment_key") or None
+    # The form's one-time key makes a double click (or a retry after a failure) one
+    # payment, answered again.
     order = services.order_confirm_payment(
-        user_id=request.user.id, order_id=order_id, idempotency_key=key, now=timezone.now()
+        user_id=request.user.id,
+        order_id=order_id,
+        idempotency_key=_form_token(request, "payment_key"),
     )
     messages.success(request, f"Payment received. Your ticket code is {order.ticket_code}.")
     return redirect_to(request, reverse("booking:order-detail", args=[order.order_id]))
@@ -228,7 +245,7 @@ def order_pay(request: HttpRequest, order_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def order_cancel(request: HttpRequest, order_id: str) -> HttpResponse:
-    order = services.order_cancel(user_id=request.user.id, order_id=order_id, now=timezone.now())
+    order = services.order_cancel(user_id=request.user.id, order_id=order_id)
     messages.info(request, "Your order was cancelled and the seats released.")
     return redirect_to(request, seats_url(order.show.show_id))
 
@@ -237,11 +254,8 @@ def order_cancel(request: HttpRequest, order_id: str) -> HttpResponse:
 @require_GET
 def my_bookings(request: HttpRequest) -> HttpResponse:
     orders, _ = selectors.order_list(user_id=request.user.id, limit=100, offset=0)
-    now = timezone.now()
     return render(
         request,
         "booking/my_bookings.html",
-        {
-            "orders": [(order, order.status_at(now).value) for order in orders],
-        },
+        {"orders": [(order, order.status.value) for order in orders]},
     )

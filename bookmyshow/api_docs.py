@@ -1,7 +1,13 @@
-"""What the OpenAPI schema says about errors: one envelope, described once."""
+"""What the OpenAPI schema says about errors: one envelope, described once, with the codes
+of each status gathered from the error classes themselves (the one registry of codes)."""
+
+from collections import defaultdict
 
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
+
+from bookmyshow.api_errors import DRF_CODES
+from bookmyshow.errors import DomainError
 
 
 class ErrorBodySerializer(serializers.Serializer):
@@ -14,23 +20,31 @@ class ErrorSerializer(serializers.Serializer):
     error = ErrorBodySerializer()
 
 
-ERRORS = {
-    400: "VALIDATION_ERROR (details: field errors) or UNKNOWN_SEAT",
-    401: "AUTHENTICATION_REQUIRED",
-    403: "FORBIDDEN: the hold or order belongs to another user, or staff only",
-    404: "NOT_FOUND, MOVIE_NOT_FOUND, SHOW_NOT_FOUND, HOLD_NOT_FOUND, ORDER_NOT_FOUND, "
-    "TICKET_NOT_FOUND",
-    405: "METHOD_NOT_ALLOWED",
-    409: "SEAT_UNAVAILABLE, SALES_CLOSED, HOLD_NOT_ACTIVE, ORDER_NOT_PENDING, "
-    "SEAT_LIMIT_REACHED, HOLD_CHANGED, WRONG_SHOW, ALREADY_CHECKED_IN "
-    "(details carry the seats or the current status)",
-    415: "UNSUPPORTED_MEDIA_TYPE: send application/json",
-    429: "RATE_LIMITED, with Retry-After",
-    503: "CATALOG_UNAVAILABLE or STORE_UNAVAILABLE, with Retry-After",
-}
+def error_codes() -> dict[int, list[str]]:
+    """Every error code the API can answer with, by HTTP status: the domain errors (every
+    subclass of ``DomainError`` loaded) and DRF's own."""
+    codes: dict[int, set[str]] = defaultdict(set)
+    pending = [DomainError]
+    while pending:
+        error = pending.pop()
+        pending.extend(error.__subclasses__())
+        if error is not DomainError:
+            codes[error.status_code].add(error.code)
+    for _exception, status, code in DRF_CODES:
+        codes[status].add(code)
+    codes[404].add("NOT_FOUND")
+    return {status: sorted(found) for status, found in codes.items()}
 
 
 def errors(*statuses: int) -> dict[int, OpenApiResponse]:
+    """Schema responses for the statuses an endpoint answers with, each listing its codes
+    (a 429 or 503 carries ``Retry-After``)."""
+    codes = error_codes()
     return {
-        status: OpenApiResponse(ErrorSerializer, description=ERRORS[status]) for status in statuses
+        status: OpenApiResponse(
+            ErrorSerializer,
+            description=", ".join(codes.get(status, []))
+            + (" (with Retry-After)" if status in (429, 503) else ""),
+        )
+        for status in statuses
     }

@@ -7,7 +7,7 @@ from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.response import Response
 
-from bookmyshow.errors import DomainError, error_envelope
+from bookmyshow.errors import as_domain_error, error_envelope
 
 logger = logging.getLogger(__name__)
 
@@ -35,12 +35,14 @@ MESSAGES = {
 
 
 def api_exception_handler(exc: Exception, context: dict) -> Response:
-    if isinstance(exc, DomainError):
+    error = as_domain_error(exc)
+    if error is not None:
         response = Response(
-            error_envelope(exc.code, exc.message, exc.details or None), status=exc.status_code
+            error_envelope(error.code, error.message, error.details or None),
+            status=error.status_code,
         )
-        if exc.retry_after is not None:
-            response["Retry-After"] = str(exc.retry_after)
+        if error.retry_after is not None:
+            response["Retry-After"] = str(error.retry_after)
         return response
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()

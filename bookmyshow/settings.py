@@ -5,6 +5,7 @@ Every value that differs between a laptop and a deployment comes from the enviro
 """
 
 import os
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -27,6 +28,14 @@ def env_bool(name: str, default: bool) -> bool:
     if raw.lower() in {"0", "false", "no", "off"}:
         return False
     raise ImproperlyConfigured(f"{name} must be 0 or 1, not {raw!r}.")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate in DRF's throttle syntax: ``30/min``, ``5/hour``."""
+    raw = env_str(name, default)
+    if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", raw):
+        raise ImproperlyConfigured(f"{name} must be a rate like 30/min or 5/hour, not {raw!r}.")
+    return raw
 
 
 def env_int(name: str, default: int, *, minimum: int = 0) -> int:
@@ -53,6 +62,7 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
+    "bookmyshow.apps.CoreConfig",
     "bookmyshow.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -70,6 +80,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "bookmyshow.errors.BodySizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -78,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "bookmyshow.errors.DomainErrorMiddleware",
 ]
@@ -95,6 +107,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -113,21 +126,19 @@ SQLITE_DEFAULT = {
     },
     "TEST": {"NAME": str(BASE_DIR / ".test-db.sqlite3")},
 }
+# Persistent connections are checked before reuse, so a restarted database is used again
+# without errors; a connection that cannot be made fails fast (a 503, not a hung worker).
 DATABASES = {
     "default": (
-        dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)
+        dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)
         if os.environ.get("DATABASE_URL")
         else SQLITE_DEFAULT
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "bookmyshow",
-    }
-}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -171,6 +182,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "bookmyshow.errors.csrf_failure"
 CSRF_TRUSTED_ORIGINS = [
     origin.strip()
     for origin in env_str("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",")
@@ -188,7 +200,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["bookmyshow.api.JSONParser"],
     "EXCEPTION_HANDLER": "bookmyshow.api_errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "COERCE_DECIMAL_TO_STRING": False,
@@ -229,13 +241,100 @@ BMS_API_RETRIES = 2
 
 # Booking rules.
 BOOKING_STORE_URL = env_str("BOOKING_STORE_URL", "memory://")
-BOOKING_STORE_KEY_PREFIX = env_str("BOOKING_STORE_KEY_PREFIX", "bms")
+STORE_BACKENDS = {
+    "memory": "booking.stores.memory.MemoryBookingStore",
+    "redis": "booking.stores.redis.RedisBookingStore",
+    "rediss": "booking.stores.redis.RedisBookingStore",
+    "unix": "booking.stores.redis.RedisBookingStore",
+    "redis-cluster": "booking.stores.redis.RedisClusterBookingStore",
+}
+_store_scheme = BOOKING_STORE_URL.partition("://")[0]
+if _store_scheme not in STORE_BACKENDS:
+    raise ImproperlyConfigured(
+        "BOOKING_STORE_URL must be memory://, redis://host:port/db or "
+        f"redis-cluster://host:port[,host:port…], not {BOOKING_STORE_URL!r}."
+    )
+BOOKING_STORE = {
+    "BACKEND": STORE_BACKENDS[_store_scheme],
+    "LOCATION": BOOKING_STORE_URL,
+    "OPTIONS": {"KEY_PREFIX": env_str("BOOKING_STORE_KEY_PREFIX", "bms")},
+}
 HOLD_TTL_SECONDS = env_int("HOLD_TTL_SECONDS", 600, minimum=1)
 ORDER_TTL_SECONDS = env_int("ORDER_TTL_SECONDS", 300, minimum=1)
+# Once payment began, the sale has this long to be committed and recorded before the
+# order's seats are freed (longer than any database transaction may take).
+PAYMENT_GRACE_SECONDS = env_int("PAYMENT_GRACE_SECONDS", 120, minimum=1)
 MAX_SEATS_PER_HOLD = env_int("MAX_SEATS_PER_HOLD", 10, minimum=1)
 MAX_ACTIVE_SEATS_PER_USER = env_int("MAX_ACTIVE_SEATS_PER_USER", 10, minimum=1)
-HOLD_RATE_LIMIT = env_str("HOLD_RATE_LIMIT", "30/min")
+MAX_ACTIVE_SEATS_PER_CLIENT = env_int("MAX_ACTIVE_SEATS_PER_CLIENT", 20, minimum=1)
+
+# Limits, counted across every worker (see bookmyshow.ratelimit).
+HOLD_RATE_LIMIT = env_rate("HOLD_RATE_LIMIT", "30/min")
+SIGNUP_RATE_LIMIT = env_rate("SIGNUP_RATE_LIMIT", "5/hour")
+LOGIN_RATE_LIMIT = env_rate("LOGIN_RATE_LIMIT", "10/min")
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# The default cache is per process (the Lambda catalog's answers); the rate-limit
+# counters are shared by every worker whenever the booking store is.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "bookmyshow",
+    },
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "bookmyshow-ratelimit",
+    },
+}
+if _store_scheme == "redis-cluster":
+    CACHES["ratelimit"] = {
+        "BACKEND": "bookmyshow.redis_cluster.RedisClusterCache",
+        "LOCATION": BOOKING_STORE_URL,
+        "KEY_PREFIX": BOOKING_STORE["OPTIONS"]["KEY_PREFIX"],
+    }
+elif _store_scheme != "memory":
+    CACHES["ratelimit"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": BOOKING_STORE_URL,
+        "KEY_PREFIX": BOOKING_STORE["OPTIONS"]["KEY_PREFIX"],
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
 try:
     CONVENIENCE_FEE_PER_TICKET = Decimal(env_str("CONVENIENCE_FEE_PER_TICKET", "0"))
 except ArithmeticError:
     raise ImproperlyConfigured("CONVENIENCE_FEE_PER_TICKET must be a number.") from None
+
+
+# Content-Security-Policy ----------------------------------------------------------------
+# Everything the site's pages use comes from this server: its own scripts and styles (no
+# inline ones), images from here or inline data: URIs (the QR code is inline SVG), nothing
+# embeds the site, forms post only back to it. The policy is sent by
+# django.middleware.csp.ContentSecurityPolicyMiddleware (see MIDDLEWARE).
+from django.utils.csp import CSP  # noqa: E402
+
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    # TEMPORARY: templates/booking/show_seats.html lays the seat map out with style=""
+    # attributes (grid columns); until it uses classes instead, style attributes (never
+    # <style> elements or stylesheets from elsewhere) are allowed. Delete this line then.
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Swagger UI and ReDoc (bookmyshow/urls.py applies this with csp_override): their inline
+# start-up scripts carry the request's nonce (templates/drf_spectacular/); ReDoc's bundle
+# adds <style> elements as it loads, before it could be told a nonce, so inline styles are
+# allowed here; its search runs in a web worker made from a blob: URL. img-src stops the
+# logo ReDoc's side menu asks cdn.redoc.ly for (it then shows none).
+API_DOCS_CSP = {
+    **SECURE_CSP,
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "worker-src": [CSP.SELF, "blob:"],
+}
+# End of Content-Security-Policy ---------------------------------------------------------

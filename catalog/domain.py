@@ -116,6 +116,11 @@ class SeatLayout:
         return len(self.seats_by_id)
 
     @property
+    def seats(self) -> tuple[Seat, ...]:
+        """Every seat, row by row."""
+        return tuple(seat for row in self.rows for seat in row.seats)
+
+    @property
     def width(self) -> int:
         """The widest row, in columns (aisle gaps counted)."""
         return max((row.seats[-1].column for row in self.rows if row.seats), default=0)

@@ -1,7 +1,9 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from tests import factories
+
+pytest_plugins = ["tests.support.pytest_plugin", "tests.support.redis_cluster_plugin"]
 
 
 @pytest.fixture(autouse=True)
@@ -10,10 +12,12 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
+def _clear_caches():
+    for name in ("default", "ratelimit"):
+        caches[name].clear()
     yield
-    cache.clear()
+    for name in ("default", "ratelimit"):
+        caches[name].clear()
 
 
 @pytest.fixture

@@ -81,13 +81,13 @@ def test_the_browsable_api_renders_every_endpoint(client, user):
     from booking.domain import Customer
 
     show = factories.show_create()
-    now = timezone.now()
-    hold = services.hold_create(user_id=user.id, show_id=str(show.id), seat_ids=["B1"], now=now)
-    other = services.hold_create(user_id=user.id, show_id=str(show.id), seat_ids=["B2"], now=now)
+    hold, other = (
+        services.hold_create(user_id=user.id, client="x", show_id=str(show.id), seat_ids=[seat])
+        for seat in ("B1", "B2")
+    )
     order = services.order_create(
         user_id=user.id,
         hold_id=other.hold_id,
-        now=now,
         customer=Customer(name="A", email="a@example.com", phone="9876543210"),
     )
     client.force_login(user)

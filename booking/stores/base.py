@@ -1,130 +1,222 @@
 """The booking store: live holds, orders, seat claims, seat versions and booking queues.
 
-Every method that changes state is one atomic step: it checks everything it needs and
-then writes all of it, or raises and writes nothing. A Redis store does each in one
-server-side script (one round trip). ``now`` is always passed in, so expiry is data
-compared on read and tests control time.
+Django's cache backends are the model: ``BookingStore`` is the interface, and carries the
+logic every backend shares (idempotent repeats, single reads on top of batch reads, the
+clock); a backend implements the rest, each write as one atomic step.
 
-A *claim* ties a seat to the hold or order that owns it until an expiry time; a sold seat
-is claimed for good. A seat is free when it has no claim or its claim has expired. Every
-claim and release bumps the seat's version.
+Every write is one atomic step: it checks everything it needs and then writes all of it,
+or raises and writes nothing. Time is judged inside that step, on the store's own clock
+(the process clock for the process-local store, the server's ``TIME`` for Redis), so a
+request that waited on a lock, or an app server whose clock is off, cannot stretch or cut
+a hold. Tests may give a store a ``clock`` to control time; in production it is None.
 
-Writes to an existing hold or order name its show as well (``show_id``): a store may keep
-a show's keys together (a Redis Cluster hash slot) and needs to know where to look.
-
-Requests that claim seats pass the *partitions* (show id, seat tier) they touch: each
-partition is a FIFO booking queue whose statistics staff can read.
+A *claim* ties a seat to the hold or order that owns it until an instant; a recorded sale
+claims a seat for good. A seat is free when it has no claim or its claim has ended. Every
+claim and release bumps the seat's version and the show's version.
 """
 
-from collections.abc import Collection, Mapping
-from datetime import datetime, timedelta
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
-from booking.domain import Hold, Order, PartitionStats, ShowClaims
+from booking.domain import Customer, Hold, Order, PartitionStats, Sale, ShowClaims, ShowSnapshot
+from booking.errors import DuplicateRequest, IdempotencyKeyReused
 
-Partition = tuple[str, str]  # (show id, tier code)
+Clock = Callable[[], datetime]
+Partition = tuple[str, str]  # (show id, tier code): one booking queue
+
+
+@dataclass(frozen=True, slots=True)
+class SeatClaim:
+    """Seats a hold asks for, with what the store needs to decide atomically."""
+
+    seat_ids: tuple[str, ...]
+    tiers: tuple[str, ...]  # each seat's tier, in the order of seat_ids
+    amount: Decimal
+    unavailable: frozenset[str]  # no one may claim these: blocked, sold, held elsewhere
+    sales_close_at: datetime
+    user_limit: int  # seats one user may have in active claims of the show
+    client_limit: int  # seats one client address may have, across accounts
+
+
+@dataclass(frozen=True, slots=True)
+class HoldRequest:
+    hold_id: str
+    user_id: int
+    client: str
+    show_id: str
+    claim: SeatClaim
+    ttl: timedelta
+    fingerprint: str = ""  # of the request, when an idempotency key named the hold
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRequest:
+    order_id: str
+    hold_id: str
+    user_id: int
+    show: ShowSnapshot
+    seat_ids: tuple[str, ...]  # the hold's seats as the caller priced them
+    tickets_amount: Decimal
+    convenience_fee: Decimal
+    customer: Customer
+    ttl: timedelta
+    unavailable: frozenset[str]
+    fingerprint: str = ""
 
 
 class BookingStore:
     backend_name = "abstract"
 
-    def hold_create(
-        self,
-        *,
-        hold: Hold,
-        partitions: Collection[Partition],
-        unavailable: Collection[str],
-        seat_limit: int,
-        now: datetime,
-        expected_versions: Mapping[str, int] | None = None,
-    ) -> Hold:
-        """Claim every seat of ``hold`` for its user until ``hold.expires_at``, or none.
+    def __init__(self, *, clock: Clock | None = None) -> None:
+        self.clock = clock
 
-        Raises ``SeatUnavailable`` (every seat in ``unavailable``, claimed by anyone, or
-        whose version differs from ``expected_versions``) or ``SeatLimitReached`` (the user
-        would have more than ``seat_limit`` seats of the show in active claims) or
-        ``DuplicateRequest`` (a hold with this id exists).
+    def now(self) -> datetime:
+        """The store's clock."""
+        return self.clock() if self.clock is not None else self._server_now()
+
+    # -- writes ---------------------------------------------------------------------------
+
+    def hold_create(self, request: HoldRequest) -> Hold:
+        """Claim every seat of the request for ``ttl`` (never past ``sales_close_at``), or
+        none. A request naming a hold that exists is a repeat: it returns that hold when
+        the fingerprints match.
+
+        Raises ``SalesClosed``, ``SeatUnavailable`` (naming every seat in conflict),
+        ``SeatLimitReached`` (per user or per client), ``IdempotencyKeyReused``.
         """
-        raise NotImplementedError("BookingStore.hold_create")
+        try:
+            return self._hold_create(request)
+        except DuplicateRequest as duplicate:
+            return self._repeat(duplicate, request.fingerprint)
 
-    def hold_get(self, *, hold_id: str) -> Hold | None:
-        raise NotImplementedError("BookingStore.hold_get")
-
-    def hold_change_seats(
-        self,
-        *,
-        show_id: str,
-        hold_id: str,
-        seat_ids: tuple[str, ...],
-        amount: object,
-        partitions: Collection[Partition],
-        unavailable: Collection[str],
-        seat_limit: int,
-        now: datetime,
-    ) -> Hold:
-        """Swap the hold's seats for ``seat_ids`` keeping its expiry; on any conflict the
-        old seats stay held. Raises ``HoldNotActive``, ``SeatUnavailable``,
-        ``SeatLimitReached``."""
+    def hold_change_seats(self, *, hold_id: str, user_id: int, claim: SeatClaim) -> Hold:
+        """Swap the hold's seats for ``claim``'s, keeping its expiry; on any conflict the
+        old seats stay held. Raises ``HoldNotFound``, ``NotYours``, ``HoldNotActive``,
+        ``SalesClosed``, ``SeatUnavailable``, ``SeatLimitReached``."""
         raise NotImplementedError("BookingStore.hold_change_seats")
 
-    def hold_release(
-        self, *, show_id: str, hold_id: str, partitions: Collection[Partition], now: datetime
-    ) -> Hold:
-        """Free the seats of an active hold at once. Raises ``HoldNotActive``."""
+    def hold_release(self, *, hold_id: str, user_id: int | None) -> Hold:
+        """Free the seats of an active hold at once (``user_id`` None: staff, any owner).
+        Raises ``HoldNotFound``, ``NotYours``, ``HoldNotActive``."""
         raise NotImplementedError("BookingStore.hold_release")
 
-    def order_create(
-        self, *, order: Order, partitions: Collection[Partition], now: datetime
-    ) -> Order:
-        """Consume the active hold ``order.hold_id`` (it becomes CONVERTED) and move its
-        claims to the order until ``order.expires_at``. Raises ``HoldNotActive``."""
-        raise NotImplementedError("BookingStore.order_create")
+    def order_create(self, request: OrderRequest) -> Order:
+        """Consume the active hold (it becomes CONVERTED, naming the order) and move its
+        claims to a new order waiting for payment for ``ttl`` (never past the show's
+        start). A repeat returns the order when the fingerprints match.
 
-    def order_get(self, *, order_id: str) -> Order | None:
-        raise NotImplementedError("BookingStore.order_get")
+        Raises ``HoldNotFound``, ``NotYours``, ``HoldNotActive``, ``HoldChanged``,
+        ``SalesClosed``, ``SeatUnavailable``, ``IdempotencyKeyReused``.
+        """
+        try:
+            return self._order_create(request)
+        except DuplicateRequest as duplicate:
+            return self._repeat(duplicate, request.fingerprint)
 
-    def order_list(self, *, user_id: int) -> list[Order]:
-        """The user's orders still in the store, in any order."""
-        raise NotImplementedError("BookingStore.order_list")
-
-    def order_cancel(
-        self, *, show_id: str, order_id: str, partitions: Collection[Partition], now: datetime
-    ) -> Order:
-        """Cancel a pending order and free its seats. Raises ``OrderNotPending``."""
+    def order_cancel(self, *, order_id: str, user_id: int | None) -> Order:
+        """Cancel an order waiting for payment and free its seats. Raises
+        ``OrderNotFound``, ``NotYours``, ``OrderNotPending``, ``PaymentInProgress``."""
         raise NotImplementedError("BookingStore.order_cancel")
 
-    def order_confirm(
-        self,
-        *,
-        show_id: str,
-        order_id: str,
-        ticket_code: str,
-        idempotency_key: str | None,
-        partitions: Collection[Partition],
-        now: datetime,
+    def order_payment_start(
+        self, *, order_id: str, user_id: int, unavailable: Collection[str], grace: timedelta
     ) -> Order:
-        """Mark a pending order CONFIRMED and its seats sold for good.
-        Raises ``OrderNotPending``."""
-        raise NotImplementedError("BookingStore.order_confirm")
+        """Begin payment: decided here, on the store's clock, while the payment window and
+        sales are open. From then on the order cannot be cancelled and keeps its seats for
+        at least ``grace``, the time the sale has to be committed and recorded. Starting
+        again while payment is in progress returns the order (a retry resumes).
 
-    def show_claims(self, *, show_id: str, now: datetime) -> ShowClaims:
-        raise NotImplementedError("BookingStore.show_claims")
+        Raises ``OrderNotFound``, ``NotYours``, ``OrderNotPending``, ``SalesClosed``,
+        ``SeatUnavailable`` (a seat in ``unavailable``: sold elsewhere).
+        """
+        raise NotImplementedError("BookingStore.order_payment_start")
 
-    def seat_versions(self, *, show_id: str) -> dict[str, int]:
+    def order_payment_fail(self, *, order_id: str) -> Order:
+        """Cancel an order whose sale cannot be committed (its seats were sold elsewhere),
+        even while payment is in progress, and free its seats. Raises ``OrderNotFound``,
+        ``OrderNotPending`` (it was recorded as sold)."""
+        raise NotImplementedError("BookingStore.order_payment_fail")
+
+    def sale_record(self, sale: Sale) -> None:
+        """Record a committed sale: its seats are sold for good and its order CONFIRMED.
+        The database is the record; this makes the store agree with it, whatever state
+        the store is in (the order missing, expired, or its seats claimed since)."""
+        raise NotImplementedError("BookingStore.sale_record")
+
+    # -- reads ----------------------------------------------------------------------------
+
+    def holds_get(self, hold_ids: Collection[str]) -> dict[str, Hold]:
+        """The holds with these ids that the store keeps, by id."""
+        raise NotImplementedError("BookingStore.holds_get")
+
+    def hold_get(self, hold_id: str) -> Hold | None:
+        return self.holds_get([hold_id]).get(hold_id)
+
+    def orders_get(self, order_ids: Collection[str]) -> dict[str, Order]:
+        """The orders with these ids that the store keeps, by id."""
+        raise NotImplementedError("BookingStore.orders_get")
+
+    def order_get(self, order_id: str) -> Order | None:
+        return self.orders_get([order_id]).get(order_id)
+
+    def user_holds(self, user_id: int) -> list[Hold]:
+        """The user's holds the store still keeps, in any status."""
+        raise NotImplementedError("BookingStore.user_holds")
+
+    def user_orders(self, user_id: int) -> list[Order]:
+        """The user's orders the store still keeps, in any status."""
+        raise NotImplementedError("BookingStore.user_orders")
+
+    def shows_claims(self, show_ids: Collection[str]) -> dict[str, ShowClaims]:
+        """Live claims of each show, in one round trip."""
+        raise NotImplementedError("BookingStore.shows_claims")
+
+    def show_claims(self, show_id: str) -> ShowClaims:
+        return self.shows_claims([show_id])[show_id]
+
+    def seat_versions(self, show_id: str) -> dict[str, int]:
         """Every seat of the show that has ever been claimed, with its version."""
         raise NotImplementedError("BookingStore.seat_versions")
-
-    def queue_stats(self) -> list[PartitionStats]:
-        raise NotImplementedError("BookingStore.queue_stats")
 
     def holds_list(self) -> list[Hold]:
         """Every hold the store still keeps (for staff)."""
         raise NotImplementedError("BookingStore.holds_list")
 
     def orders_list(self) -> list[Order]:
-        """Every order the store still keeps (for staff)."""
+        """Every order the store still keeps (for staff and the sweeper)."""
         raise NotImplementedError("BookingStore.orders_list")
 
-    def purge(self, *, now: datetime, keep_for: timedelta) -> int:
-        """Forget holds and orders that ended more than ``keep_for`` ago; returns how many.
-        Correctness never depends on this; it only bounds memory."""
+    def queue_stats(self) -> list[PartitionStats]:
+        raise NotImplementedError("BookingStore.queue_stats")
+
+    def purge(self, *, keep_for: timedelta) -> int:
+        """Forget holds and orders that ended more than ``keep_for`` ago, and expired
+        claims; returns how many records. Correctness never depends on this; it only
+        bounds memory."""
         raise NotImplementedError("BookingStore.purge")
+
+    # -- shared logic ---------------------------------------------------------------------
+
+    @staticmethod
+    def _repeat[T](duplicate: DuplicateRequest, fingerprint: str) -> T:
+        if fingerprint and duplicate.fingerprint == fingerprint:
+            return duplicate.existing  # type: ignore[return-value]
+        if fingerprint:
+            raise IdempotencyKeyReused()
+        raise duplicate
+
+    @staticmethod
+    def _server_now() -> datetime:
+        return datetime.now(UTC)
+
+    # -- primitives behind the shared logic ----------------------------------------------
+
+    def _hold_create(self, request: HoldRequest) -> Hold:
+        """Raises ``DuplicateRequest(existing, fingerprint)`` when the hold exists."""
+        raise NotImplementedError("BookingStore._hold_create")
+
+    def _order_create(self, request: OrderRequest) -> Order:
+        """Raises ``DuplicateRequest(existing, fingerprint)`` when the order exists."""
+        raise NotImplementedError("BookingStore._order_create")

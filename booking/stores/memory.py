@@ -2,18 +2,24 @@
 
 Right for one process with any number of threads (the development server, a threaded
 worker). Several processes would each have their own store and sell the same seat, so
-serving with more than one process needs the Redis store.
+serving with more than one process needs the Redis store (``check_single_process`` makes
+a second serving process refuse to start). Django's ``locmem`` cache is the model: plain
+dicts, one lock, expiry kept beside the value and compared when read.
 """
 
 import dataclasses
+import fcntl
+import hashlib
+import os
+import tempfile
 import threading
 import time
-from collections import defaultdict
-from collections.abc import Collection, Iterator, Mapping
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
+from typing import IO
 
 from booking.domain import (
     Hold,
@@ -21,6 +27,7 @@ from booking.domain import (
     Order,
     OrderStatus,
     PartitionStats,
+    Sale,
     ShowClaims,
 )
 from booking.errors import (
@@ -29,22 +36,27 @@ from booking.errors import (
     HoldChanged,
     HoldNotActive,
     HoldNotFound,
+    NotYours,
     OrderNotFound,
     OrderNotPending,
+    PaymentInProgress,
+    SalesClosed,
     SeatLimitReached,
     SeatUnavailable,
 )
-from booking.stores.base import BookingStore, Partition
+from booking.stores.base import BookingStore, Clock, HoldRequest, OrderRequest, SeatClaim
+from booking.stores.records import HoldRecord, OrderRecord
+
+Partition = tuple[str, str]
 
 
 @dataclass(frozen=True, slots=True)
 class Claim:
     owner_id: str  # a hold id or an order id
-    user_id: int
-    expires_at: datetime | None  # None: sold
+    until: datetime | None  # None: sold
 
     def is_live(self, now: datetime) -> bool:
-        return self.expires_at is None or now < self.expires_at
+        return self.until is None or now < self.until
 
 
 class PartitionQueue:
@@ -86,33 +98,388 @@ class PartitionQueue:
 class MemoryBookingStore(BookingStore):
     backend_name = "memory (this process only)"
 
-    def __init__(self) -> None:
+    def __init__(
+        self, location: str = "", options: dict | None = None, *, clock: Clock | None = None
+    ):
+        super().__init__(clock=clock)
         self._lock = threading.RLock()
-        self._holds: dict[str, Hold] = {}
-        self._orders: dict[str, Order] = {}
+        self._holds: dict[str, HoldRecord] = {}
+        self._orders: dict[str, OrderRecord] = {}
         self._claims: dict[str, dict[str, Claim]] = defaultdict(dict)
         self._versions: dict[str, dict[str, int]] = defaultdict(dict)
-        # (show id, user id) -> ids of the holds and orders that may still claim seats
+        self._show_versions: Counter[str] = Counter()
+        # (show id, user id or client address) -> ids of holds and orders that may claim seats
         self._user_owners: dict[tuple[str, int], set[str]] = defaultdict(set)
+        self._client_owners: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self._user_holds: dict[int, list[str]] = defaultdict(list)
         self._user_orders: dict[int, list[str]] = defaultdict(list)
         self._queues: dict[Partition, PartitionQueue] = {}
         self._queues_lock = threading.Lock()
 
-    # -- queues ---------------------------------------------------------------------
+    # -- the atomic step ------------------------------------------------------------------
 
     @contextmanager
-    def _queued(self, partitions: Collection[Partition]) -> Iterator[None]:
-        """Wait for this request's turn in every partition it touches, in sorted order
-        (a fixed order, so two multi-partition requests cannot wait on each other)."""
+    def _atomic(self, partitions: Collection[Partition]) -> Iterator[datetime]:
+        """Wait for this request's turn in every partition it touches, in sorted order (a
+        fixed order, so two multi-partition requests cannot wait on each other), then take
+        the lock. Yields the store's clock, read once the lock is held."""
         with ExitStack() as stack:
             for partition in sorted(set(partitions)):
                 stack.enter_context(self._queue(partition).turn())
             with self._lock:
-                yield
+                yield self.now()
 
     def _queue(self, partition: Partition) -> PartitionQueue:
         with self._queues_lock:
             return self._queues.setdefault(partition, PartitionQueue())
+
+    @staticmethod
+    def _partitions(show_id: str, *tier_lists: Collection[str]) -> set[Partition]:
+        return {(show_id, tier) for tiers in tier_lists for tier in tiers}
+
+    def _record_partitions(self, record_id: str, *more_tiers: Collection[str]) -> set[Partition]:
+        """The partitions of a hold or order (and of ``more_tiers`` of its show)."""
+        with self._lock:
+            record = self._holds.get(record_id) or self._orders.get(record_id)
+        if record is None:
+            return set()
+        show_id = record.show_id if isinstance(record, HoldRecord) else record.show.show_id
+        return self._partitions(show_id, record.tiers, *more_tiers)
+
+    # -- claims (call inside the atomic step) ---------------------------------------------
+
+    def _check_claim(
+        self,
+        show_id: str,
+        *,
+        owner_id: str,
+        user_id: int,
+        client: str,
+        claim: SeatClaim,
+        seats_now: int,
+        now: datetime,
+    ) -> None:
+        """Everything a claim of ``claim.seat_ids`` for ``owner_id`` must satisfy, which
+        already has ``seats_now`` seats. Raises; writes nothing."""
+        if now >= claim.sales_close_at:
+            raise SalesClosed()
+        conflicts = self._conflicts(show_id, claim.seat_ids, claim.unavailable, owner_id, now)
+        if conflicts:
+            raise SeatUnavailable(conflicts)
+        added = len(claim.seat_ids) - seats_now
+        if self._owned_seats(self._user_owners[(show_id, user_id)], now) + added > claim.user_limit:
+            raise SeatLimitReached(claim.user_limit, "user")
+        owners = self._client_owners[(show_id, client)]
+        if self._owned_seats(owners, now) + added > claim.client_limit:
+            raise SeatLimitReached(claim.client_limit, "client")
+
+    def _conflicts(
+        self,
+        show_id: str,
+        seat_ids: Collection[str],
+        unavailable: Collection[str],
+        owner_id: str,
+        now: datetime,
+    ) -> list[str]:
+        claims = self._claims[show_id]
+        return [
+            seat_id
+            for seat_id in seat_ids
+            if seat_id in unavailable
+            or (
+                seat_id in claims
+                and claims[seat_id].is_live(now)
+                and claims[seat_id].owner_id != owner_id
+            )
+        ]
+
+    def _owned_seats(self, owners: set[str], now: datetime) -> int:
+        """Seats in the owners' active holds and pending orders (reading only)."""
+        count = 0
+        for owner_id in owners:
+            if (hold := self._holds.get(owner_id)) and hold.is_active(now):
+                count += len(hold.seat_ids)
+            elif (order := self._orders.get(owner_id)) and order.is_pending(now):
+                count += len(order.seat_ids)
+        return count
+
+    def _own(self, show_id: str, user_id: int, client: str, owner_id: str, now: datetime) -> None:
+        for owners in (
+            self._user_owners[(show_id, user_id)],
+            self._client_owners[(show_id, client)],
+        ):
+            ended = [o for o in owners if not self._owned_seats({o}, now)]
+            owners.difference_update(ended)
+            owners.add(owner_id)
+
+    def _disown(self, show_id: str, user_id: int, client: str, owner_id: str) -> None:
+        self._user_owners[(show_id, user_id)].discard(owner_id)
+        self._client_owners[(show_id, client)].discard(owner_id)
+
+    def _claim(self, show_id: str, seat_ids: Collection[str], claim: Claim) -> None:
+        for seat_id in sorted(seat_ids):
+            self._claims[show_id][seat_id] = claim
+            self._bump(show_id, seat_id)
+
+    def _reclaim(
+        self, show_id: str, seat_ids: Collection[str], owner_id: str, claim: Claim
+    ) -> None:
+        """Move ``owner_id``'s claims to ``claim`` (the order, a later end): the seats stay
+        taken, so their versions do not change."""
+        claims = self._claims[show_id]
+        for seat_id in seat_ids:
+            if seat_id in claims and claims[seat_id].owner_id == owner_id:
+                claims[seat_id] = claim
+
+    def _release(self, show_id: str, seat_ids: Collection[str], owner_id: str) -> None:
+        claims = self._claims[show_id]
+        for seat_id in sorted(seat_ids):
+            if seat_id in claims and claims[seat_id].owner_id == owner_id:
+                del claims[seat_id]
+                self._bump(show_id, seat_id)
+
+    def _bump(self, show_id: str, seat_id: str) -> None:
+        versions = self._versions[show_id]
+        versions[seat_id] = versions.get(seat_id, 0) + 1
+        self._show_versions[show_id] += 1
+
+    def _hold(self, hold_id: str, user_id: int | None) -> HoldRecord:
+        hold = self._holds.get(hold_id)
+        if hold is None:
+            raise HoldNotFound()
+        if user_id is not None and hold.user_id != user_id:
+            raise NotYours()
+        return hold
+
+    def _active_hold(self, hold_id: str, user_id: int | None, now: datetime) -> HoldRecord:
+        hold = self._hold(hold_id, user_id)
+        if not hold.is_active(now):
+            raise HoldNotActive(hold.status_at(now))
+        return hold
+
+    def _order(self, order_id: str, user_id: int | None) -> OrderRecord:
+        order = self._orders.get(order_id)
+        if order is None:
+            raise OrderNotFound()
+        if user_id is not None and order.user_id != user_id:
+            raise NotYours()
+        return order
+
+    def _pending_order(self, order_id: str, user_id: int | None, now: datetime) -> OrderRecord:
+        order = self._order(order_id, user_id)
+        if not order.is_pending(now):
+            raise OrderNotPending(order.status_at(now))
+        return order
+
+    # -- holds ----------------------------------------------------------------------------
+
+    def _hold_create(self, request: HoldRequest) -> Hold:
+        claim = request.claim
+        with self._atomic(self._partitions(request.show_id, claim.tiers)) as now:
+            if existing := self._holds.get(request.hold_id):
+                raise DuplicateRequest(existing.at(now), existing.fingerprint)
+            self._check_claim(
+                request.show_id,
+                owner_id=request.hold_id,
+                user_id=request.user_id,
+                client=request.client,
+                claim=claim,
+                seats_now=0,
+                now=now,
+            )
+            hold = HoldRecord(
+                hold_id=request.hold_id,
+                user_id=request.user_id,
+                client=request.client,
+                show_id=request.show_id,
+                seat_ids=claim.seat_ids,
+                tiers=claim.tiers,
+                status=HoldStatus.HELD,
+                created_at=now,
+                expires_at=min(now + request.ttl, claim.sales_close_at),
+                amount=claim.amount,
+                fingerprint=request.fingerprint,
+            )
+            self._claim(hold.show_id, hold.seat_ids, Claim(hold.hold_id, hold.expires_at))
+            self._holds[hold.hold_id] = hold
+            self._own(hold.show_id, hold.user_id, hold.client, hold.hold_id, now)
+            self._user_holds[hold.user_id].append(hold.hold_id)
+            return hold.at(now)
+
+    def hold_change_seats(self, *, hold_id: str, user_id: int, claim: SeatClaim) -> Hold:
+        with self._atomic(self._record_partitions(hold_id, claim.tiers)) as now:
+            hold = self._active_hold(hold_id, user_id, now)
+            self._check_claim(
+                hold.show_id,
+                owner_id=hold_id,
+                user_id=hold.user_id,
+                client=hold.client,
+                claim=claim,
+                seats_now=len(hold.seat_ids),
+                now=now,
+            )
+            self._release(hold.show_id, set(hold.seat_ids) - set(claim.seat_ids), hold_id)
+            added = set(claim.seat_ids) - set(hold.seat_ids)
+            self._claim(hold.show_id, added, Claim(hold_id, hold.expires_at))
+            changed = dataclasses.replace(
+                hold, seat_ids=claim.seat_ids, tiers=claim.tiers, amount=claim.amount
+            )
+            self._holds[hold_id] = changed
+            return changed.at(now)
+
+    def hold_release(self, *, hold_id: str, user_id: int | None) -> Hold:
+        with self._atomic(self._record_partitions(hold_id)) as now:
+            hold = self._active_hold(hold_id, user_id, now)
+            self._release(hold.show_id, hold.seat_ids, hold_id)
+            self._disown(hold.show_id, hold.user_id, hold.client, hold_id)
+            released = dataclasses.replace(hold, status=HoldStatus.RELEASED)
+            self._holds[hold_id] = released
+            return released.at(now)
+
+    # -- orders ---------------------------------------------------------------------------
+
+    def _order_create(self, request: OrderRequest) -> Order:
+        with self._atomic(self._record_partitions(request.hold_id)) as now:
+            if existing := self._orders.get(request.order_id):
+                raise DuplicateRequest(existing.at(now), existing.fingerprint)
+            hold = self._active_hold(request.hold_id, request.user_id, now)
+            if hold.seat_ids != request.seat_ids:
+                raise HoldChanged()
+            if now >= request.show.start_time:
+                raise SalesClosed()
+            conflicts = self._conflicts(
+                hold.show_id, hold.seat_ids, request.unavailable, hold.hold_id, now
+            )
+            if conflicts:
+                raise SeatUnavailable(conflicts)
+            expires = min(now + request.ttl, request.show.start_time)
+            order = OrderRecord(
+                order_id=request.order_id,
+                hold_id=hold.hold_id,
+                user_id=hold.user_id,
+                client=hold.client,
+                show=request.show,
+                seat_ids=hold.seat_ids,
+                tiers=hold.tiers,
+                status=OrderStatus.PAYMENT_PENDING,
+                created_at=now,
+                expires_at=expires,
+                live_until=expires,
+                tickets_amount=request.tickets_amount,
+                convenience_fee=request.convenience_fee,
+                customer=request.customer,
+                fingerprint=request.fingerprint,
+            )
+            self._holds[hold.hold_id] = dataclasses.replace(
+                hold, status=HoldStatus.CONVERTED, order_id=order.order_id
+            )
+            self._reclaim(hold.show_id, hold.seat_ids, hold.hold_id, Claim(order.order_id, expires))
+            self._disown(hold.show_id, hold.user_id, hold.client, hold.hold_id)
+            self._own(hold.show_id, hold.user_id, hold.client, order.order_id, now)
+            self._orders[order.order_id] = order
+            self._user_orders[order.user_id].append(order.order_id)
+            return order.at(now)
+
+    def order_cancel(self, *, order_id: str, user_id: int | None) -> Order:
+        with self._atomic(self._record_partitions(order_id)) as now:
+            order = self._pending_order(order_id, user_id, now)
+            if order.payment_started_at is not None:
+                raise PaymentInProgress()
+            return self._cancel(order, now)
+
+    def _cancel(self, order: OrderRecord, now: datetime) -> Order:
+        self._release(order.show.show_id, order.seat_ids, order.order_id)
+        self._disown(order.show.show_id, order.user_id, order.client, order.order_id)
+        cancelled = dataclasses.replace(order, status=OrderStatus.CANCELLED)
+        self._orders[order.order_id] = cancelled
+        return cancelled.at(now)
+
+    def order_payment_start(
+        self, *, order_id: str, user_id: int, unavailable: Collection[str], grace: timedelta
+    ) -> Order:
+        with self._atomic(self._record_partitions(order_id)) as now:
+            order = self._pending_order(order_id, user_id, now)
+            if order.payment_started_at is not None:
+                return order.at(now)  # a retry resumes the payment in progress
+            if now >= order.show.start_time:
+                raise SalesClosed()
+            sold_elsewhere = [seat for seat in order.seat_ids if seat in unavailable]
+            if sold_elsewhere:
+                raise SeatUnavailable(sold_elsewhere)
+            live_until = max(order.expires_at, now + grace)
+            self._reclaim(order.show.show_id, order.seat_ids, order_id, Claim(order_id, live_until))
+            paying = dataclasses.replace(order, payment_started_at=now, live_until=live_until)
+            self._orders[order_id] = paying
+            return paying.at(now)
+
+    def order_payment_fail(self, *, order_id: str) -> Order:
+        with self._atomic(self._record_partitions(order_id)) as now:
+            order = self._order(order_id, None)
+            if order.status is OrderStatus.CONFIRMED:
+                raise OrderNotPending(order.status)
+            return self._cancel(order, now)
+
+    def sale_record(self, sale: Sale) -> None:
+        with self._atomic(self._record_partitions(sale.order_id)):
+            claims = self._claims[sale.show_id]
+            sold = Claim(sale.order_id, None)
+            self._claim(sale.show_id, [s for s in sale.seat_ids if claims.get(s) != sold], sold)
+            if order := self._orders.get(sale.order_id):
+                self._disown(order.show.show_id, order.user_id, order.client, order.order_id)
+                self._orders[sale.order_id] = dataclasses.replace(
+                    order, status=OrderStatus.CONFIRMED
+                )
+
+    # -- reads ----------------------------------------------------------------------------
+
+    def holds_get(self, hold_ids: Collection[str]) -> dict[str, Hold]:
+        with self._lock:
+            now = self.now()
+            return {i: self._holds[i].at(now) for i in hold_ids if i in self._holds}
+
+    def orders_get(self, order_ids: Collection[str]) -> dict[str, Order]:
+        with self._lock:
+            now = self.now()
+            return {i: self._orders[i].at(now) for i in order_ids if i in self._orders}
+
+    def user_holds(self, user_id: int) -> list[Hold]:
+        with self._lock:
+            return list(self.holds_get(self._user_holds[user_id]).values())
+
+    def user_orders(self, user_id: int) -> list[Order]:
+        with self._lock:
+            return list(self.orders_get(self._user_orders[user_id]).values())
+
+    def shows_claims(self, show_ids: Collection[str]) -> dict[str, ShowClaims]:
+        with self._lock:
+            now = self.now()
+            return {
+                show_id: ShowClaims(
+                    held=frozenset(
+                        seat
+                        for seat, claim in self._claims[show_id].items()
+                        if claim.until is not None and claim.is_live(now)
+                    ),
+                    sold=frozenset(
+                        seat for seat, claim in self._claims[show_id].items() if claim.until is None
+                    ),
+                    version=self._show_versions[show_id],
+                    as_of=now,
+                )
+                for show_id in show_ids
+            }
+
+    def seat_versions(self, show_id: str) -> dict[str, int]:
+        with self._lock:
+            return dict(self._versions[show_id])
+
+    def holds_list(self) -> list[Hold]:
+        with self._lock:
+            return list(self.holds_get(list(self._holds)).values())
+
+    def orders_list(self) -> list[Order]:
+        with self._lock:
+            return list(self.orders_get(list(self._orders)).values())
 
     def queue_stats(self) -> list[PartitionStats]:
         with self._queues_lock:
@@ -129,208 +496,10 @@ class MemoryBookingStore(BookingStore):
             for (show_id, tier), queue in queues
         ]
 
-    # -- claims (call with the lock held) -------------------------------------------
-
-    def _conflicts(
-        self,
-        show_id: str,
-        seat_ids: Collection[str],
-        unavailable: Collection[str],
-        now: datetime,
-        expected_versions: Mapping[str, int] | None = None,
-    ) -> list[str]:
-        claims = self._claims[show_id]
-        versions = self._versions[show_id]
-        return [
-            seat_id
-            for seat_id in seat_ids
-            if seat_id in unavailable
-            or (seat_id in claims and claims[seat_id].is_live(now))
-            or (
-                expected_versions is not None
-                and versions.get(seat_id, 0) != expected_versions.get(seat_id, 0)
-            )
-        ]
-
-    def _user_seat_count(self, show_id: str, user_id: int, now: datetime) -> int:
-        owners = self._user_owners[(show_id, user_id)]
-        count = 0
-        for owner_id in list(owners):
-            if (hold := self._holds.get(owner_id)) and hold.is_active(now):
-                count += len(hold.seat_ids)
-            elif (order := self._orders.get(owner_id)) and order.is_pending(now):
-                count += len(order.seat_ids)
-            else:
-                owners.discard(owner_id)  # ended: it claims nothing any more
-        return count
-
-    def _claim(self, show_id: str, seat_ids: Collection[str], claim: Claim) -> None:
-        for seat_id in sorted(seat_ids):
-            self._claims[show_id][seat_id] = claim
-            self._bump(show_id, seat_id)
-
-    def _release(self, show_id: str, seat_ids: Collection[str], owner_id: str) -> None:
-        claims = self._claims[show_id]
-        for seat_id in sorted(seat_ids):
-            if seat_id in claims and claims[seat_id].owner_id == owner_id:
-                del claims[seat_id]
-                self._bump(show_id, seat_id)
-
-    def _bump(self, show_id: str, seat_id: str) -> None:
-        versions = self._versions[show_id]
-        versions[seat_id] = versions.get(seat_id, 0) + 1
-
-    def _active_hold(self, hold_id: str, now: datetime) -> Hold:
-        hold = self._holds.get(hold_id)
-        if hold is None:
-            raise HoldNotFound()
-        if not hold.is_active(now):
-            raise HoldNotActive(hold.status_at(now))
-        return hold
-
-    def _pending_order(self, order_id: str, now: datetime) -> Order:
-        order = self._orders.get(order_id)
-        if order is None:
-            raise OrderNotFound()
-        if not order.is_pending(now):
-            raise OrderNotPending(order.status_at(now))
-        return order
-
-    # -- holds ----------------------------------------------------------------------
-
-    def hold_create(
-        self, *, hold, partitions, unavailable, seat_limit, now, expected_versions=None
-    ) -> Hold:
-        with self._queued(partitions):
-            if hold.hold_id in self._holds:
-                raise DuplicateRequest()
-            conflicts = self._conflicts(
-                hold.show_id, hold.seat_ids, unavailable, now, expected_versions
-            )
-            if conflicts:
-                raise SeatUnavailable(conflicts)
-            held = self._user_seat_count(hold.show_id, hold.user_id, now)
-            if held + len(hold.seat_ids) > seat_limit:
-                raise SeatLimitReached(seat_limit)
-            self._claim(
-                hold.show_id, hold.seat_ids, Claim(hold.hold_id, hold.user_id, hold.expires_at)
-            )
-            self._holds[hold.hold_id] = hold
-            self._user_owners[(hold.show_id, hold.user_id)].add(hold.hold_id)
-            return hold
-
-    def hold_get(self, *, hold_id: str) -> Hold | None:
+    def purge(self, *, keep_for: timedelta) -> int:
         with self._lock:
-            return self._holds.get(hold_id)
-
-    def hold_change_seats(
-        self, *, show_id, hold_id, seat_ids, amount, partitions, unavailable, seat_limit, now
-    ) -> Hold:
-        with self._queued(partitions):
-            hold = self._active_hold(hold_id, now)
-            added = set(seat_ids) - set(hold.seat_ids)
-            removed = set(hold.seat_ids) - set(seat_ids)
-            conflicts = self._conflicts(hold.show_id, added, unavailable, now)
-            if conflicts:
-                raise SeatUnavailable(conflicts)
-            held = self._user_seat_count(hold.show_id, hold.user_id, now)
-            if held - len(hold.seat_ids) + len(seat_ids) > seat_limit:
-                raise SeatLimitReached(seat_limit)
-            self._release(hold.show_id, removed, hold_id)
-            self._claim(hold.show_id, added, Claim(hold_id, hold.user_id, hold.expires_at))
-            changed = dataclasses.replace(hold, seat_ids=tuple(seat_ids), amount=Decimal(amount))
-            self._holds[hold_id] = changed
-            return changed
-
-    def hold_release(self, *, show_id, hold_id, partitions, now) -> Hold:
-        with self._queued(partitions):
-            hold = self._active_hold(hold_id, now)
-            self._release(hold.show_id, hold.seat_ids, hold_id)
-            released = dataclasses.replace(hold, status=HoldStatus.RELEASED)
-            self._holds[hold_id] = released
-            return released
-
-    # -- orders ---------------------------------------------------------------------
-
-    def order_create(self, *, order, partitions, now) -> Order:
-        with self._queued(partitions):
-            hold = self._active_hold(order.hold_id, now)
-            if hold.seat_ids != order.seat_ids:
-                raise HoldChanged()
-            self._holds[hold.hold_id] = dataclasses.replace(hold, status=HoldStatus.CONVERTED)
-            self._claim(
-                hold.show_id, hold.seat_ids, Claim(order.order_id, order.user_id, order.expires_at)
-            )
-            owners = self._user_owners[(hold.show_id, hold.user_id)]
-            owners.discard(hold.hold_id)
-            owners.add(order.order_id)
-            self._orders[order.order_id] = order
-            self._user_orders[order.user_id].append(order.order_id)
-            return order
-
-    def order_get(self, *, order_id: str) -> Order | None:
-        with self._lock:
-            return self._orders.get(order_id)
-
-    def order_list(self, *, user_id: int) -> list[Order]:
-        with self._lock:
-            return [
-                self._orders[order_id]
-                for order_id in self._user_orders[user_id]
-                if order_id in self._orders
-            ]
-
-    def order_cancel(self, *, show_id, order_id, partitions, now) -> Order:
-        with self._queued(partitions):
-            order = self._pending_order(order_id, now)
-            self._release(order.show.show_id, order.seat_ids, order_id)
-            cancelled = dataclasses.replace(order, status=OrderStatus.CANCELLED)
-            self._orders[order_id] = cancelled
-            return cancelled
-
-    def order_confirm(
-        self, *, show_id, order_id, ticket_code, idempotency_key, partitions, now
-    ) -> Order:
-        with self._queued(partitions):
-            order = self._pending_order(order_id, now)
-            self._claim(
-                order.show.show_id, order.seat_ids, Claim(order_id, order.user_id, expires_at=None)
-            )
-            confirmed = dataclasses.replace(
-                order,
-                status=OrderStatus.CONFIRMED,
-                ticket_code=ticket_code,
-                confirmed_at=now,
-                idempotency_key=idempotency_key,
-            )
-            self._orders[order_id] = confirmed
-            return confirmed
-
-    # -- reads ----------------------------------------------------------------------
-
-    def show_claims(self, *, show_id: str, now: datetime) -> ShowClaims:
-        with self._lock:
-            claims = list(self._claims[show_id].items())
-        return ShowClaims(
-            held=frozenset(s for s, c in claims if c.expires_at is not None and c.is_live(now)),
-            sold=frozenset(s for s, c in claims if c.expires_at is None),
-        )
-
-    def seat_versions(self, *, show_id: str) -> dict[str, int]:
-        with self._lock:
-            return dict(self._versions[show_id])
-
-    def holds_list(self) -> list[Hold]:
-        with self._lock:
-            return list(self._holds.values())
-
-    def orders_list(self) -> list[Order]:
-        with self._lock:
-            return list(self._orders.values())
-
-    def purge(self, *, now: datetime, keep_for: timedelta) -> int:
-        cutoff = now - keep_for
-        with self._lock:
+            now = self.now()
+            cutoff = now - keep_for
             ended_holds = [
                 h.hold_id
                 for h in self._holds.values()
@@ -339,7 +508,7 @@ class MemoryBookingStore(BookingStore):
             ended_orders = [
                 o.order_id
                 for o in self._orders.values()
-                if not o.is_pending(now) and o.expires_at < cutoff
+                if not o.is_pending(now) and o.live_until < cutoff
             ]
             for hold_id in ended_holds:
                 del self._holds[hold_id]
@@ -349,3 +518,34 @@ class MemoryBookingStore(BookingStore):
                 for seat_id in [s for s, c in claims.items() if not c.is_live(now)]:
                     del claims[seat_id]
             return len(ended_holds) + len(ended_orders)
+
+
+# -- one serving process per deployment ---------------------------------------------------
+
+_process_lock: IO[str] | None = None
+
+
+def check_single_process(database_identity: str) -> None:
+    """Refuse to serve when another process already serves this deployment (the same
+    database) on the process-local store: each would keep its own holds and sell the same
+    seats. The lock is an advisory file lock that the operating system drops when the
+    process ends, however it ends.
+
+    Raises ``RuntimeError`` naming the fix.
+    """
+    global _process_lock
+    if _process_lock is not None:
+        return
+    digest = hashlib.sha256(database_identity.encode()).hexdigest()[:16]
+    path = os.path.join(tempfile.gettempdir(), f"bookmyshow-memory-store-{digest}.lock")
+    handle = open(path, "a+")  # noqa: SIM115 (held open for the life of the process)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise RuntimeError(
+            "Another process already serves this site with the process-local booking store "
+            "(BOOKING_STORE_URL=memory://): two would sell the same seats twice. Serve with "
+            "one process, or set BOOKING_STORE_URL=redis://host:port/db."
+        ) from None
+    _process_lock = handle

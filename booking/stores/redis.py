@@ -1,591 +1,605 @@
 """The Redis booking store: one truth for any number of worker processes and machines.
 
-Each change is one round trip: a pipeline that marks the request as waiting in its queues
-and runs one server-side script (``redis_scripts``), which checks everything and writes
-all of it or nothing. A show's keys share the hash tag ``{show:<id>}``; every key
-expires (records a day after they end, a show's claims a week after its last change),
-and nothing scans the keyspace on a request path: small pointer keys find a hold's or an
-order's show, and sorted sets index them for staff and for the sweeper.
+Each write is one round trip: one server-side script (``redis_scripts``) that checks
+everything, judges time on the server's clock, and writes all of it or nothing. Keys are
+named in ``redis_keys``, records are serialized in ``records``; this module is the
+transport. ``RedisClusterBookingStore`` runs the same scripts on a Redis Cluster.
 
-When Redis cannot be reached or fails mid-operation, every method raises
-``StoreUnavailable``; a script either ran completely or not at all, so no partial claim
-is left behind. Run Redis with ``maxmemory-policy noeviction`` (checked at start-up).
+When Redis cannot be reached or does not answer, every method raises
+``StoreUnavailable`` (for a write whose answer was lost, with ``outcome_unknown``: the
+script may have run, completely). Run Redis with ``maxmemory-policy noeviction``.
 """
 
-import hashlib
-import json
 import logging
-from collections.abc import Callable, Collection, Mapping
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any
 
 import redis
 from redis.backoff import NoBackoff
+from redis.cluster import RedisCluster
+from redis.exceptions import RedisClusterException
 from redis.retry import Retry
 
-from booking.domain import (
-    Customer,
-    Hold,
-    HoldStatus,
-    Order,
-    OrderStatus,
-    PartitionStats,
-    ShowClaims,
-    ShowSnapshot,
-)
-from booking.errors import (
-    DuplicateRequest,
-    HoldChanged,
-    HoldNotActive,
-    HoldNotFound,
-    OrderNotFound,
-    OrderNotPending,
-    SeatLimitReached,
-    SeatUnavailable,
-    StoreUnavailable,
-)
-from booking.stores import redis_scripts
-from booking.stores.base import BookingStore, Partition
+from booking.domain import Hold, Order, PartitionStats, Sale, ShowClaims
+from booking.errors import DuplicateRequest, StoreUnavailable, error_from_code
+from booking.stores import records
+from booking.stores.base import BookingStore, Clock, HoldRequest, OrderRequest, SeatClaim
+from booking.stores.records import csv, from_us, to_us
+from booking.stores.redis_keys import Keys, ShowKeys
+from booking.stores.redis_scripts import SCRIPTS
+from bookmyshow.redis_cluster import cluster_client
 
 logger = logging.getLogger(__name__)
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 RETENTION = timedelta(days=1)  # ended holds and orders stay readable this long
 SHOW_KEYS_TTL_MS = int(timedelta(days=8).total_seconds() * 1000)
+FACTS_CACHE_SIZE = 50_000
+DUPLICATE = DuplicateRequest.code
 
 
-def to_us(moment: datetime) -> int:
-    return (moment - EPOCH) // timedelta(microseconds=1)
+def _us(delta: timedelta) -> int:
+    return delta // timedelta(microseconds=1)
 
 
-def from_us(value: str | int) -> datetime:
-    return EPOCH + timedelta(microseconds=int(value))
+def guarded[F: Callable[..., Any]](*, write: bool) -> Callable[[F], F]:
+    """Turn any Redis failure into ``StoreUnavailable``; a write's outcome is then
+    unknown, since the script may have run before the answer was lost."""
+
+    def decorate(method: F) -> F:
+        @wraps(method)
+        def wrapper(*args, **kwargs):
+            try:
+                return method(*args, **kwargs)
+            except (redis.RedisError, RedisClusterException) as exc:
+                logger.warning("Booking store failed in %s: %s", method.__name__, exc)
+                raise StoreUnavailable(outcome_unknown=write) from exc
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
 
 
-def guarded[F: Callable[..., Any]](method: F) -> F:
-    """Turn any Redis failure (unreachable, timed out, erroring) into StoreUnavailable."""
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What never changes about a hold or order: where it lives and whom it counts for."""
 
-    @wraps(method)
-    def wrapper(*args, **kwargs):
-        try:
-            return method(*args, **kwargs)
-        except redis.RedisError as exc:
-            logger.warning("Booking store failed in %s: %s", method.__name__, exc)
-            raise StoreUnavailable() from exc
+    show_id: str
+    user_id: int
+    client: str
 
-    return wrapper  # type: ignore[return-value]
+    @property
+    def pointer(self) -> str:
+        return f"{self.show_id}|{self.user_id}|{self.client}"
+
+    @classmethod
+    def parse(cls, pointer: str) -> "Facts":
+        show_id, user_id, client = pointer.split("|", 2)
+        return cls(show_id, int(user_id), client)
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    code: str
+    now: datetime
+    detail: str
+    fields: dict[str, str]
+
+    @classmethod
+    def parse(cls, raw: list) -> "Reply":
+        code, now, detail, flat = raw
+        return cls(code, from_us(now), detail, dict(zip(flat[::2], flat[1::2], strict=True)))
 
 
 class RedisBookingStore(BookingStore):
     backend_name = "redis"
+    # On a single server the scripts write the cross-show indexes themselves.
+    indexes_in_scripts = True
 
-    def __init__(self, client: redis.Redis, *, prefix: str):
-        self.client = client
-        self.prefix = prefix
-        self._scripts = {
-            name: getattr(redis_scripts, name)
-            for name in (
-                "HOLD_CREATE",
-                "HOLD_CHANGE",
-                "RECORD_END",
-                "ORDER_CREATE",
-                "ORDER_CONFIRM",
-                "CLAIMS_PURGE",
-            )
-        }
-        # Scripts run by their SHA (EVALSHA); Redis learns them on first use, or again
-        # after a restart made it forget them.
-        self._shas = {
-            name: hashlib.sha1(text.encode()).hexdigest() for name, text in self._scripts.items()
-        }
+    def __init__(
+        self, location: str, options: dict | None = None, *, clock: Clock | None = None
+    ) -> None:
+        super().__init__(clock=clock)
+        options = options or {}
+        self.keys = Keys(options.get("KEY_PREFIX", "bms"))
+        self.client = self._connect(location, options)
+        self._shas = {name: self._sha(text) for name, text in SCRIPTS.items()}
+        self._facts: dict[str, Facts] = {}
+        self.check_eviction_policy()
 
-    @classmethod
-    def from_url(cls, url: str, *, prefix: str) -> "RedisBookingStore":
-        client = redis.Redis.from_url(
-            url,
-            decode_responses=True,
-            socket_connect_timeout=0.5,
-            socket_timeout=1.0,
+    @staticmethod
+    def _connect(location: str, options: dict) -> Any:
+        return redis.Redis.from_url(location, **RedisBookingStore._client_options(options))
+
+    @staticmethod
+    def _client_options(options: dict) -> dict[str, Any]:
+        return {
+            "decode_responses": True,
+            "socket_connect_timeout": options.get("CONNECT_TIMEOUT", 0.5),
+            "socket_timeout": options.get("SOCKET_TIMEOUT", 1.0),
             # A write whose answer was lost may have run: never send it again by itself.
-            retry=Retry(NoBackoff(), 0),
-            health_check_interval=15,
-        )
-        store = cls(client, prefix=prefix)
-        store.check_eviction_policy()
-        return store
+            "retry": Retry(NoBackoff(), 0),
+            "health_check_interval": 15,
+        }
 
     def check_eviction_policy(self) -> None:
         """Warn loudly unless Redis keeps every key: evicting a hold frees its seats."""
         try:
-            policy = self.client.config_get("maxmemory-policy").get("maxmemory-policy")
+            policies = self._eviction_policies()
         except redis.RedisError as exc:
             logger.warning(
-                "Could not read Redis maxmemory-policy (%s); it must be "
-                "noeviction, or Redis may drop holds under memory pressure.",
+                "Could not read Redis maxmemory-policy (%s); it must be noeviction, or "
+                "Redis may drop holds under memory pressure.",
                 exc,
             )
             return
-        if policy != "noeviction":
+        wrong = sorted({policy for policy in policies if policy != "noeviction"})
+        if wrong:
             logger.error(
-                "Redis maxmemory-policy is %r: set it to noeviction, or Redis may "
-                "drop holds under memory pressure and free their seats.",
-                policy,
+                "Redis maxmemory-policy is %s: set it to noeviction, or Redis may drop "
+                "holds under memory pressure and free their seats.",
+                ", ".join(wrong),
             )
 
-    # -- keys ---------------------------------------------------------------------------
+    def _eviction_policies(self) -> list[str]:
+        return [self.client.config_get("maxmemory-policy")["maxmemory-policy"]]
 
-    def _show(self, show_id: str) -> str:
-        return f"{self.prefix}:{{show:{show_id}}}:"
+    def _server_now(self) -> datetime:
+        seconds, micros = self.client.time()
+        return from_us(seconds * 1_000_000 + micros)
 
-    def _show_keys(self, show_id: str) -> tuple[str, str]:
-        base = self._show(show_id)
-        return f"{base}claims", f"{base}versions"
+    # -- running scripts ------------------------------------------------------------------
 
-    def _queue_keys(self, partitions: Collection[Partition]) -> list[str]:
-        return [f"{self._show(show)}queue:{tier}" for show, tier in sorted(set(partitions))]
+    @staticmethod
+    def _sha(text: str) -> str:
+        import hashlib
 
-    # -- running a script ---------------------------------------------------------------
+        return hashlib.sha1(text.encode()).hexdigest()
 
-    def _run(
-        self,
-        name: str,
-        *,
-        keys: list[str],
-        args: list[Any],
-        partitions: Collection[Partition],
-        now: datetime,
-        extra: Callable[[Any], None] | None = None,
-    ) -> list[str]:
-        """Mark the request waiting in its queues, run the script and any ``extra``
-        bookkeeping (index entries that live outside the show's slot), in one round trip.
-        """
-        queues = self._queue_keys(partitions)
-        members = [f"{show}|{tier}" for show, tier in sorted(set(partitions))]
-        argv = [to_us(now), to_us(datetime.now(UTC)), len(queues), *args]
+    def _clock(self) -> str:
+        """The scripts' clock argument: empty for the server's own ``TIME``."""
+        return "" if self.clock is None else str(to_us(self.clock()))
 
-        def send(*, enqueue: bool) -> Any:
-            pipe = self.client.pipeline(transaction=False)
-            if enqueue and queues:
-                for queue in queues:
-                    pipe.hincrby(queue, "waiting", 1)
-                queue_index = f"{self.prefix}:queues"
-                pipe.zadd(queue_index, dict.fromkeys(members, argv[1]))
-                pipe.zremrangebyscore(queue_index, "-inf", f"({argv[1] - SHOW_KEYS_TTL_MS * 1000}")
-            pipe.evalsha(self._shas[name], len(keys) + len(queues), *keys, *queues, *argv)
-            if extra is not None:
-                extra(pipe)
-            results = pipe.execute(raise_on_error=False)
-            return results[len(queues) + 2 if enqueue and queues else 0]
-
-        result = send(enqueue=True)
-        if isinstance(result, redis.exceptions.NoScriptError):
-            self._load_scripts()
-            result = send(enqueue=False)  # the first try already counted as waiting
-        if isinstance(result, Exception):
-            raise result
-        return self._raise_for(result)
-
-    def _eval(self, name: str, *, keys: list[str], args: list[Any]) -> Any:
+    def _run(self, name: str, keys: list[str], args: list[Any]) -> Any:
         try:
             return self.client.evalsha(self._shas[name], len(keys), *keys, *args)
-        except redis.exceptions.NoScriptError:
-            self._load_scripts()
+        except redis.exceptions.NoScriptError:  # a restarted Redis forgot its scripts
+            self.client.script_load(SCRIPTS[name])
             return self.client.evalsha(self._shas[name], len(keys), *keys, *args)
 
-    def _load_scripts(self) -> None:
-        for name, text in self._scripts.items():
-            self._shas[name] = self.client.script_load(text)
+    def _run_many(self, calls: list[tuple[str, list[str], list[Any]]]) -> list[Any]:
+        """Several scripts in one round trip (one pipeline)."""
 
-    @staticmethod
-    def _raise_for(result: list[str]) -> list[str]:
-        if result[0] == "OK":
-            return result
-        _, code, detail = result
-        errors: dict[str, Callable[[], Exception]] = {
-            "SEAT_UNAVAILABLE": lambda: SeatUnavailable(detail.split(",")),
-            "SEAT_LIMIT": lambda: SeatLimitReached(int(detail or 0)),
-            "HOLD_NOT_ACTIVE": lambda: HoldNotActive(detail),
-            "ORDER_NOT_PENDING": lambda: OrderNotPending(detail),
-            "DUPLICATE": DuplicateRequest,
-            "HOLD_CHANGED": HoldChanged,
-            "HOLD_NOT_FOUND": HoldNotFound,
-            "ORDER_NOT_FOUND": OrderNotFound,
-        }
-        raise errors[code]()
+        def send() -> list[Any]:
+            pipe = self.client.pipeline(transaction=False)
+            for name, keys, args in calls:
+                # execute_command: a cluster pipeline refuses its own evalsha method.
+                pipe.execute_command("EVALSHA", self._shas[name], len(keys), *keys, *args)
+            return pipe.execute(raise_on_error=False)
 
-    @staticmethod
-    def _index(pipe: Any, key: str, member: str, ends_at: datetime, now: datetime) -> None:
-        """Add ``member`` to an index scored by when its record ends, and drop the entries
-        whose records have expired, so indexes stay as small as the records they list."""
-        pipe.zadd(key, {member: to_us(ends_at)})
-        pipe.zremrangebyscore(key, "-inf", f"({to_us(now - RETENTION)}")
+        results = send()
+        if any(isinstance(result, redis.exceptions.NoScriptError) for result in results):
+            for name in {name for name, _, _ in calls}:
+                self.client.script_load(SCRIPTS[name])
+            results = send()
+        for result in results:
+            if isinstance(result, Exception):
+                raise result
+        return results
 
-    def _end(
+    def _step(
         self,
-        show_id: str,
-        kind: str,
-        record_id: str,
-        active: str,
-        ended: str,
-        not_active: str,
+        name: str,
+        keys: list[str],
+        args: list[Any],
         *,
-        partitions: Collection[Partition],
-        now: datetime,
-    ) -> dict[str, str]:
-        """End an active hold or pending order and free its seats; its fields after."""
-        claims, versions = self._show_keys(show_id)
-        result = self._run(
-            "RECORD_END",
-            keys=[claims, versions, f"{self._show(show_id)}{kind}:{record_id}"],
-            args=[f"{kind}:{record_id}", active, ended, f"{kind.upper()}_NOT_FOUND", not_active],
-            partitions=partitions,
-            now=now,
-        )
-        return _pairs(result)
+        index: tuple[str, str, Facts] | None = None,
+    ) -> Reply:
+        """Run one write script; raise the error it reports. ``index`` (kind, record id,
+        facts) names the record a creating step indexes: the script writes its indexes on
+        a single server; on a cluster they are written here, after it succeeded (a repeat
+        writes them again, so a lost index write is repaired by the retry)."""
+        if index is not None and self.indexes_in_scripts:
+            kind, record_id, facts = index
+            keys = [*keys, *self._index_keys(kind, record_id, facts.user_id)]
+        reply = Reply.parse(self._run(name, keys, args))
+        if reply.code not in ("OK", DUPLICATE):
+            raise error_from_code(reply.code, reply.detail)
+        if index is not None and not self.indexes_in_scripts:
+            self._index_after(*index, reply)
+        return reply
 
-    # -- records ------------------------------------------------------------------------
+    def _index_keys(self, kind: str, record_id: str, user_id: int) -> list[str]:
+        return [
+            self.keys.pointer(kind, record_id),
+            self.keys.index(kind),
+            self.keys.user_index(kind, user_id),
+            self.keys.index("show"),
+        ]
 
-    @staticmethod
-    def _record_ttl_ms(expires_at: datetime, now: datetime) -> int:
-        return max(1, int((expires_at - now + RETENTION).total_seconds() * 1000))
-
-    @staticmethod
-    def _hold_from(fields: dict[str, str]) -> Hold:
-        data = json.loads(fields["data"])
-        return Hold(
-            hold_id=data["hold_id"],
-            user_id=int(fields["user"]),
-            show_id=data["show_id"],
-            seat_ids=tuple(fields["seats"].split(",")),
-            status=HoldStatus(fields["status"]),
-            created_at=from_us(data["created"]),
-            expires_at=from_us(fields["expires"]),
-            amount=Decimal(fields["amount"]),
-        )
-
-    @staticmethod
-    def _order_data(order: Order) -> str:
-        show = order.show
-        return json.dumps(
-            {
-                "order_id": order.order_id,
-                "hold_id": order.hold_id,
-                "created": to_us(order.created_at),
-                "tickets": str(order.tickets_amount),
-                "fee": str(order.convenience_fee),
-                "customer": [order.customer.name, order.customer.email, order.customer.phone],
-                "show": [
-                    show.show_id,
-                    show.movie_id,
-                    show.movie_title,
-                    show.theatre_id,
-                    show.theatre_name,
-                    show.screen_name,
-                    to_us(show.start_time),
-                ],
-            }
-        )
-
-    @staticmethod
-    def _order_from(fields: dict[str, str]) -> Order:
-        data = json.loads(fields["data"])
-        show = data["show"]
-        return Order(
-            order_id=data["order_id"],
-            hold_id=data["hold_id"],
-            user_id=int(fields["user"]),
-            show=ShowSnapshot(
-                show_id=show[0],
-                movie_id=show[1],
-                movie_title=show[2],
-                theatre_id=show[3],
-                theatre_name=show[4],
-                screen_name=show[5],
-                start_time=from_us(show[6]),
-            ),
-            seat_ids=tuple(fields["seats"].split(",")),
-            status=OrderStatus(fields["status"]),
-            created_at=from_us(data["created"]),
-            expires_at=from_us(fields["expires"]),
-            tickets_amount=Decimal(data["tickets"]),
-            convenience_fee=Decimal(data["fee"]),
-            customer=Customer(*data["customer"]),
-            ticket_code=fields.get("ticket") or None,
-            confirmed_at=from_us(fields["confirmed"]) if fields.get("confirmed") else None,
-            idempotency_key=fields.get("idempotency_key") or None,
-        )
-
-    def _read(self, kind: str, record_id: str) -> dict[str, str] | None:
-        show_id = self.client.get(f"{self.prefix}:{kind}:{record_id}")
-        if show_id is None:
-            return None
-        fields = self.client.hgetall(f"{self._show(show_id)}{kind}:{record_id}")
-        return fields or None
-
-    def _read_many(self, kind: str, members: list[str]) -> list[dict[str, str]]:
-        """Records named by index members ``<show id>|<record id>``."""
+    def _index_after(self, kind: str, record_id: str, facts: Facts, reply: Reply) -> None:
+        """What ``index`` in the scripts does, as single-key commands (one pipeline) for a
+        cluster, where the index keys live on other slots than the show's."""
+        now, ends = to_us(reply.now), int(reply.fields["live"])
+        retention = _us(RETENTION)
+        ttl_ms = (ends - now + retention) // 1000
+        pointer, index, user_index, shows = self._index_keys(kind, record_id, facts.user_id)
+        member = f"{facts.show_id}|{record_id}"
         pipe = self.client.pipeline(transaction=False)
-        for member in members:
-            show_id, record_id = member.split("|", 1)
-            pipe.hgetall(f"{self._show(show_id)}{kind}:{record_id}")
-        return [fields for fields in pipe.execute() if fields]
+        pipe.set(pointer, facts.pointer, px=ttl_ms)
+        for key in (index, user_index):
+            pipe.zadd(key, {member: ends})
+            pipe.zremrangebyscore(key, "-inf", f"({now - 2 * retention}")
+        pipe.pexpire(user_index, ttl_ms, nx=True)
+        pipe.pexpire(user_index, ttl_ms, gt=True)
+        pipe.zadd(shows, {facts.show_id: now})
+        pipe.execute()
 
-    # -- holds --------------------------------------------------------------------------
+    def _counters(self, show: ShowKeys, facts: Facts) -> list[str]:
+        return [show.claims, show.versions, show.stats, show.user(facts.user_id),
+                show.client(facts.client)]  # fmt: skip
 
-    @guarded
-    def hold_create(
-        self,
-        *,
-        hold,
-        partitions,
-        unavailable,
-        seat_limit,
-        now,
-        expected_versions: Mapping[str, int] | None = None,
-    ) -> Hold:
-        claims, versions = self._show_keys(hold.show_id)
-        base = self._show(hold.show_id)
-        ttl = self._record_ttl_ms(hold.expires_at, now)
-        data = json.dumps(
-            {"hold_id": hold.hold_id, "show_id": hold.show_id, "created": to_us(hold.created_at)}
+    # -- facts of existing records --------------------------------------------------------
+
+    def _remember(self, record_id: str, facts: Facts) -> None:
+        if len(self._facts) >= FACTS_CACHE_SIZE:
+            self._facts.clear()
+        self._facts[record_id] = facts
+
+    def _facts_of(self, kind: str, record_ids: Iterable[str]) -> dict[str, Facts]:
+        """Where each record lives, from this process's memory or the pointers (one round
+        trip for those not remembered). Records without a pointer are left out."""
+        found = {i: self._facts[i] for i in record_ids if i in self._facts}
+        missing = [i for i in record_ids if i not in found]
+        if missing:
+            pipe = self.client.pipeline(transaction=False)
+            for record_id in missing:
+                pipe.get(self.keys.pointer(kind, record_id))
+            for record_id, pointer in zip(missing, pipe.execute(), strict=True):
+                if pointer:
+                    found[record_id] = Facts.parse(pointer)
+                    self._remember(record_id, found[record_id])
+        return found
+
+    def _require(self, kind: str, record_id: str) -> Facts:
+        facts = self._facts_of(kind, [record_id]).get(record_id)
+        if facts is None:
+            raise error_from_code(f"{kind.upper()}_NOT_FOUND")
+        return facts
+
+    # -- holds ----------------------------------------------------------------------------
+
+    @guarded(write=True)
+    def _hold_create(self, request: HoldRequest) -> Hold:
+        claim, show = request.claim, self.keys.show(request.show_id)
+        facts = Facts(request.show_id, request.user_id, request.client)
+        fields = records.hold_fields(
+            hold_id=request.hold_id,
+            user_id=request.user_id,
+            client=request.client,
+            show_id=request.show_id,
+            seat_ids=claim.seat_ids,
+            tiers=claim.tiers,
+            amount=claim.amount,
+            fingerprint=request.fingerprint,
         )
-        expected = ",".join(
-            f"{seat}={version}" for seat, version in (expected_versions or {}).items()
-        )
-
-        def index(pipe) -> None:
-            pipe.set(f"{self.prefix}:hold:{hold.hold_id}", hold.show_id, px=ttl, nx=True)
-            self._index(
-                pipe, f"{self.prefix}:holds", f"{hold.show_id}|{hold.hold_id}", hold.expires_at, now
-            )
-
-        self._run(
+        reply = self._step(
             "HOLD_CREATE",
-            keys=[claims, versions, f"{base}user:{hold.user_id}", f"{base}hold:{hold.hold_id}"],
-            args=[
-                hold.hold_id,
-                hold.user_id,
-                ",".join(hold.seat_ids),
-                ",".join(unavailable),
-                seat_limit,
-                to_us(hold.expires_at),
-                data,
-                str(hold.amount),
-                expected,
-                ttl,
+            [*self._counters(show, facts), show.hold(request.hold_id)],
+            [
+                self._clock(),
+                request.hold_id,
+                csv(claim.seat_ids),
+                csv(sorted(claim.unavailable)),
+                claim.user_limit,
+                claim.client_limit,
+                _us(request.ttl),
+                to_us(claim.sales_close_at),
                 SHOW_KEYS_TTL_MS,
-                base,
+                _us(RETENTION),
+                facts.pointer,
+                f"{request.show_id}|{request.hold_id}",
+                request.show_id,
+                *_flat(fields),
             ],
-            partitions=partitions,
-            now=now,
-            extra=index,
+            index=("hold", request.hold_id, facts),
         )
-        return hold
+        self._remember(request.hold_id, facts)
+        hold = records.hold_from_fields(reply.fields)
+        if reply.code == DUPLICATE:
+            raise DuplicateRequest(hold.at(reply.now), hold.fingerprint)
+        return hold.at(reply.now)
 
-    @guarded
-    def hold_get(self, *, hold_id: str) -> Hold | None:
-        fields = self._read("hold", hold_id)
-        return self._hold_from(fields) if fields else None
-
-    @guarded
-    def hold_change_seats(
-        self, *, show_id, hold_id, seat_ids, amount, partitions, unavailable, seat_limit, now
-    ) -> Hold:
-        claims, versions = self._show_keys(show_id)
-        base = self._show(show_id)
-        result = self._run(
+    @guarded(write=True)
+    def hold_change_seats(self, *, hold_id: str, user_id: int, claim: SeatClaim) -> Hold:
+        facts = self._require("hold", hold_id)
+        show = self.keys.show(facts.show_id)
+        reply = self._step(
             "HOLD_CHANGE",
-            keys=[claims, versions, f"{base}hold:{hold_id}"],
-            args=[
-                hold_id,
-                ",".join(seat_ids),
-                ",".join(unavailable),
-                seat_limit,
-                str(amount),
+            [*self._counters(show, facts), show.hold(hold_id)],
+            [
+                self._clock(),
+                user_id,
+                csv(claim.seat_ids),
+                csv(claim.tiers),
+                str(claim.amount),
+                csv(sorted(claim.unavailable)),
+                claim.user_limit,
+                claim.client_limit,
+                to_us(claim.sales_close_at),
                 SHOW_KEYS_TTL_MS,
-                base,
             ],
-            partitions=partitions,
-            now=now,
         )
-        return self._hold_from(_pairs(result))
+        return records.hold_from_fields(reply.fields).at(reply.now)
 
-    @guarded
-    def hold_release(self, *, show_id, hold_id, partitions, now) -> Hold:
-        fields = self._end(
-            show_id,
-            "hold",
-            hold_id,
-            "HELD",
-            "RELEASED",
-            "HOLD_NOT_ACTIVE",
-            partitions=partitions,
-            now=now,
+    @guarded(write=True)
+    def hold_release(self, *, hold_id: str, user_id: int | None) -> Hold:
+        facts = self._require("hold", hold_id)
+        show = self.keys.show(facts.show_id)
+        reply = self._step(
+            "HOLD_RELEASE",
+            [*self._counters(show, facts), show.hold(hold_id)],
+            [self._clock(), "" if user_id is None else user_id, "RELEASED"],
         )
-        return self._hold_from(fields)
+        return records.hold_from_fields(reply.fields).at(reply.now)
 
-    # -- orders -------------------------------------------------------------------------
+    # -- orders ---------------------------------------------------------------------------
 
-    @guarded
-    def order_create(self, *, order, partitions, now) -> Order:
-        show_id = order.show.show_id
-        claims, versions = self._show_keys(show_id)
-        base = self._show(show_id)
-        ttl = self._record_ttl_ms(order.expires_at, now)
-
-        def index(pipe) -> None:
-            member = f"{show_id}|{order.order_id}"
-            pipe.set(f"{self.prefix}:order:{order.order_id}", show_id, px=ttl, nx=True)
-            user_orders = f"{self.prefix}:user-orders:{order.user_id}"
-            self._index(pipe, user_orders, member, order.expires_at, now)
-            pipe.pexpire(user_orders, SHOW_KEYS_TTL_MS)
-            self._index(pipe, f"{self.prefix}:orders", member, order.expires_at, now)
-
-        self._run(
+    @guarded(write=True)
+    def _order_create(self, request: OrderRequest) -> Order:
+        facts = self._require("hold", request.hold_id)
+        show = self.keys.show(facts.show_id)
+        fields = records.order_fields(
+            order_id=request.order_id,
+            hold_id=request.hold_id,
+            user_id=facts.user_id,
+            client=facts.client,
+            show=request.show,
+            seat_ids=request.seat_ids,
+            tiers=(),  # the script copies the hold's seats, tiers, user and client
+            tickets_amount=request.tickets_amount,
+            convenience_fee=request.convenience_fee,
+            customer=request.customer,
+            fingerprint=request.fingerprint,
+        )
+        for copied in ("seats", "tiers", "user", "client"):
+            del fields[copied]
+        reply = self._step(
             "ORDER_CREATE",
-            keys=[
-                claims,
-                versions,
-                f"{base}user:{order.user_id}",
-                f"{base}hold:{order.hold_id}",
-                f"{base}order:{order.order_id}",
+            [
+                *self._counters(show, facts),
+                show.hold(request.hold_id),
+                show.order(request.order_id),
             ],
-            args=[
-                order.hold_id,
-                order.order_id,
-                order.user_id,
-                ",".join(order.seat_ids),
-                to_us(order.expires_at),
-                self._order_data(order),
-                ttl,
+            [
+                self._clock(),
+                request.user_id,
+                csv(request.seat_ids),
+                csv(sorted(request.unavailable)),
+                _us(request.ttl),
+                to_us(request.show.start_time),
                 SHOW_KEYS_TTL_MS,
+                _us(RETENTION),
+                facts.pointer,
+                f"{facts.show_id}|{request.order_id}",
+                facts.show_id,
+                request.order_id,
+                *_flat(fields),
             ],
-            partitions=partitions,
-            now=now,
-            extra=index,
+            index=("order", request.order_id, facts),
         )
-        return order
+        self._remember(request.order_id, facts)
+        order = records.order_from_fields(reply.fields)
+        if reply.code == DUPLICATE:
+            raise DuplicateRequest(order.at(reply.now), order.fingerprint)
+        return order.at(reply.now)
 
-    @guarded
-    def order_get(self, *, order_id: str) -> Order | None:
-        fields = self._read("order", order_id)
-        return self._order_from(fields) if fields else None
-
-    @guarded
-    def order_list(self, *, user_id: int) -> list[Order]:
-        members = self.client.zrange(f"{self.prefix}:user-orders:{user_id}", 0, -1)
-        return [self._order_from(fields) for fields in self._read_many("order", members)]
-
-    @guarded
-    def order_cancel(self, *, show_id, order_id, partitions, now) -> Order:
-        fields = self._end(
-            show_id,
-            "order",
-            order_id,
-            "PAYMENT_PENDING",
-            "CANCELLED",
-            "ORDER_NOT_PENDING",
-            partitions=partitions,
-            now=now,
+    def _order_step(self, name: str, order_id: str, args: list[Any]) -> Order:
+        facts = self._require("order", order_id)
+        show = self.keys.show(facts.show_id)
+        reply = self._step(
+            name, [*self._counters(show, facts), show.order(order_id)], [self._clock(), *args]
         )
-        return self._order_from(fields)
+        return records.order_from_fields(reply.fields).at(reply.now)
 
-    @guarded
-    def order_confirm(
-        self, *, show_id, order_id, ticket_code, idempotency_key, partitions, now
+    @guarded(write=True)
+    def order_cancel(self, *, order_id: str, user_id: int | None) -> Order:
+        return self._order_step(
+            "ORDER_CANCEL", order_id, ["" if user_id is None else user_id, "CANCELLED"]
+        )
+
+    @guarded(write=True)
+    def order_payment_start(
+        self, *, order_id: str, user_id: int, unavailable: Collection[str], grace: timedelta
     ) -> Order:
-        claims, versions = self._show_keys(show_id)
-        result = self._run(
-            "ORDER_CONFIRM",
-            keys=[claims, versions, f"{self._show(show_id)}order:{order_id}"],
-            args=[order_id, ticket_code, idempotency_key or "", SHOW_KEYS_TTL_MS],
-            partitions=partitions,
-            now=now,
+        return self._order_step(
+            "ORDER_PAYMENT_START", order_id, [user_id, csv(sorted(unavailable)), _us(grace)]
         )
-        return self._order_from(_pairs(result))
 
-    # -- reads --------------------------------------------------------------------------
+    @guarded(write=True)
+    def order_payment_fail(self, *, order_id: str) -> Order:
+        return self._order_step("ORDER_PAYMENT_FAIL", order_id, ["", "CANCELLED"])
 
-    @guarded
-    def show_claims(self, *, show_id: str, now: datetime) -> ShowClaims:
-        claims = self.client.hgetall(self._show_keys(show_id)[0])
-        at = to_us(now)
-        held, sold = set(), set()
-        for seat, value in claims.items():
-            expires = int(value.rsplit("|", 1)[1])
-            if expires == 0:
-                sold.add(seat)
-            elif expires > at:
-                held.add(seat)
-        return ShowClaims(held=frozenset(held), sold=frozenset(sold))
+    @guarded(write=True)
+    def sale_record(self, sale: Sale) -> None:
+        # The order's pointer may be gone (a restarted Redis): the sale is recorded anyway.
+        known = self._facts_of("order", [sale.order_id]).get(sale.order_id)
+        facts = known or Facts(sale.show_id, sale.user_id, "")
+        show = self.keys.show(sale.show_id)
+        self._step(
+            "SALE_RECORD",
+            [*self._counters(show, facts), show.order(sale.order_id)],
+            [self._clock(), sale.order_id, csv(sale.seat_ids), SHOW_KEYS_TTL_MS],
+        )
 
-    @guarded
-    def seat_versions(self, *, show_id: str) -> dict[str, int]:
-        versions = self.client.hgetall(self._show_keys(show_id)[1])
-        return {seat: int(version) for seat, version in versions.items()}
+    # -- reads ----------------------------------------------------------------------------
 
-    @guarded
-    def queue_stats(self) -> list[PartitionStats]:
-        partitions = sorted(self.client.zrange(f"{self.prefix}:queues", 0, -1))
-        pipe = self.client.pipeline(transaction=False)
-        for member in partitions:
-            show_id, tier = member.split("|", 1)
-            pipe.hgetall(f"{self._show(show_id)}queue:{tier}")
-        stats = []
-        for member, fields in zip(partitions, pipe.execute(), strict=True):
-            show_id, tier = member.split("|", 1)
-            stats.append(
-                PartitionStats(
-                    show_id=show_id,
-                    tier=tier,
-                    waiting=max(0, int(fields.get("waiting", 0))),
-                    processed=int(fields.get("processed", 0)),
-                    rejected=int(fields.get("rejected", 0)),
-                    longest_wait_seconds=int(fields.get("longest_wait_us", 0)) / 1_000_000,
-                )
+    def _read_records(self, kind: str, located: dict[str, str]) -> list[tuple[dict, datetime]]:
+        """Records by id -> show id, one script per show, in one round trip."""
+        by_show: dict[str, list[str]] = defaultdict(list)
+        for record_id, show_id in located.items():
+            by_show[show_id].append(record_id)
+        calls = [
+            (
+                "RECORDS_READ",
+                [getattr(self.keys.show(show_id), kind)(i) for i in ids],
+                [self._clock()],
             )
-        return stats
+            for show_id, ids in by_show.items()
+        ]
+        found = []
+        for now, *fields_lists in self._run_many(calls) if calls else []:
+            for flat in fields_lists:
+                if flat:
+                    found.append((dict(zip(flat[::2], flat[1::2], strict=True)), from_us(now)))
+        return found
 
-    @guarded
+    def _holds(self, located: dict[str, str]) -> list[Hold]:
+        return [
+            records.hold_from_fields(fields).at(now)
+            for fields, now in self._read_records("hold", located)
+        ]
+
+    def _orders(self, located: dict[str, str]) -> list[Order]:
+        return [
+            records.order_from_fields(fields).at(now)
+            for fields, now in self._read_records("order", located)
+        ]
+
+    def _located(self, kind: str, ids: Collection[str]) -> dict[str, str]:
+        return {i: facts.show_id for i, facts in self._facts_of(kind, ids).items()}
+
+    def _indexed(self, key: str) -> dict[str, str]:
+        """Records named in an index, by id -> show id."""
+        members = self.client.zrange(key, 0, -1)
+        return {record_id: show_id for show_id, record_id in (m.split("|") for m in members)}
+
+    @guarded(write=False)
+    def holds_get(self, hold_ids: Collection[str]) -> dict[str, Hold]:
+        return {hold.hold_id: hold for hold in self._holds(self._located("hold", hold_ids))}
+
+    @guarded(write=False)
+    def orders_get(self, order_ids: Collection[str]) -> dict[str, Order]:
+        located = self._located("order", order_ids)
+        return {order.order_id: order for order in self._orders(located)}
+
+    @guarded(write=False)
+    def user_holds(self, user_id: int) -> list[Hold]:
+        return self._holds(self._indexed(self.keys.user_index("hold", user_id)))
+
+    @guarded(write=False)
+    def user_orders(self, user_id: int) -> list[Order]:
+        return self._orders(self._indexed(self.keys.user_index("order", user_id)))
+
+    @guarded(write=False)
     def holds_list(self) -> list[Hold]:
-        members = self.client.zrange(f"{self.prefix}:holds", 0, -1)
-        return [self._hold_from(fields) for fields in self._read_many("hold", members)]
+        return self._holds(self._indexed(self.keys.index("hold")))
 
-    @guarded
+    @guarded(write=False)
     def orders_list(self) -> list[Order]:
-        members = self.client.zrange(f"{self.prefix}:orders", 0, -1)
-        return [self._order_from(fields) for fields in self._read_many("order", members)]
+        return self._orders(self._indexed(self.keys.index("order")))
 
-    @guarded
-    def purge(self, *, now: datetime, keep_for: timedelta) -> int:
-        """Forget holds and orders whose window ended before ``now - keep_for`` (they are
-        indexed by that end), and the expired claims of their shows."""
-        cutoff = to_us(now - keep_for)
-        removed = 0
-        shows = set()
+    @guarded(write=False)
+    def shows_claims(self, show_ids: Collection[str]) -> dict[str, ShowClaims]:
+        ids = list(show_ids)
+        calls = [
+            ("CLAIMS_READ", [self.keys.show(i).claims, self.keys.show(i).versions], [self._clock()])
+            for i in ids
+        ]
+        found = {}
+        for show_id, (now, version, flat) in zip(ids, self._run_many(calls), strict=True):
+            held, sold = set(), set()
+            for seat, value in zip(flat[::2], flat[1::2], strict=True):
+                until = int(value.rsplit("|", 1)[1])
+                if until == 0:
+                    sold.add(seat)
+                elif until > int(now):
+                    held.add(seat)
+            found[show_id] = ShowClaims(
+                held=frozenset(held),
+                sold=frozenset(sold),
+                version=int(version),
+                as_of=from_us(now),
+            )
+        return found
+
+    @guarded(write=False)
+    def seat_versions(self, show_id: str) -> dict[str, int]:
+        versions = self.client.hgetall(self.keys.show(show_id).versions)
+        return {seat: int(version) for seat, version in versions.items() if seat != "*"}
+
+    @guarded(write=False)
+    def queue_stats(self) -> list[PartitionStats]:
+        show_ids = sorted(self.client.zrange(self.keys.index("show"), 0, -1))
+        pipe = self.client.pipeline(transaction=False)
+        for show_id in show_ids:
+            pipe.hgetall(self.keys.show(show_id).stats)
+        return [
+            PartitionStats(
+                show_id=show_id,
+                tier=tier,
+                waiting=None,
+                processed=int(count),
+                rejected=None,
+                longest_wait_seconds=None,
+            )
+            for show_id, stats in zip(show_ids, pipe.execute(), strict=True)
+            for tier, count in sorted(stats.items())
+        ]
+
+    @guarded(write=True)
+    def purge(self, *, keep_for: timedelta) -> int:
+        """Forget holds and orders whose claims ended before ``now - keep_for`` (their
+        indexes are scored by that end), the expired claims of their shows, and shows
+        that saw no change for as long as their keys live."""
+        now = to_us(self.now())
+        cutoff = now - _us(keep_for)
+        removed, shows = 0, set()
         for kind in ("hold", "order"):
-            index = f"{self.prefix}:{kind}s"
-            members = self.client.zrangebyscore(index, "-inf", f"({cutoff}")
-            if not members:
+            ended = self.client.zrangebyscore(self.keys.index(kind), "-inf", f"({cutoff}")
+            if not ended:
                 continue
             pipe = self.client.pipeline(transaction=False)
-            pipe.zrem(index, *members)
-            for member in members:
+            pipe.zrem(self.keys.index(kind), *ended)
+            for member in ended:
                 show_id, record_id = member.split("|", 1)
                 shows.add(show_id)
-                pipe.delete(
-                    f"{self._show(show_id)}{kind}:{record_id}", f"{self.prefix}:{kind}:{record_id}"
-                )
+                pipe.delete(getattr(self.keys.show(show_id), kind)(record_id))
+                pipe.delete(self.keys.pointer(kind, record_id))
             pipe.execute()
-            removed += len(members)
-        for show_id in shows:
-            self._eval("CLAIMS_PURGE", keys=[self._show_keys(show_id)[0]], args=[to_us(now)])
+            removed += len(ended)
+        if shows:
+            self._run_many(
+                [("CLAIMS_PURGE", [self.keys.show(i).claims], [self._clock()]) for i in shows]
+            )
+        stale = now - SHOW_KEYS_TTL_MS * 1000
+        self.client.zremrangebyscore(self.keys.index("show"), "-inf", f"({stale}")
         return removed
 
 
-def _pairs(result: list[str]) -> dict[str, str]:
-    """The record fields a script returned after "OK"."""
-    fields = result[1:]
-    return dict(zip(fields[::2], fields[1::2], strict=True))
+class RedisClusterBookingStore(RedisBookingStore):
+    """The same store on a Redis Cluster (``redis-cluster://host:port[,host:port…]``).
+
+    Each script touches one show's keys only, all in the show's slot, so it runs on the
+    node that owns the show. The indexes that span shows live on other slots: they are
+    written right after a step that creates a hold or an order has succeeded (never for a
+    refused one), and a repeat of that request writes them again.
+    """
+
+    backend_name = "redis cluster"
+    indexes_in_scripts = False
+
+    @staticmethod
+    def _connect(location: str, options: dict) -> Any:
+        return cluster_client(location, **RedisBookingStore._client_options(options))
+
+    def _eviction_policies(self) -> list[str]:
+        replies = self.client.config_get("maxmemory-policy", target_nodes=RedisCluster.PRIMARIES)
+        return [reply["maxmemory-policy"] for reply in replies.values()]
+
+
+def _flat(fields: dict[str, str]) -> list[str]:
+    return [item for pair in fields.items() for item in pair]

@@ -1,25 +1,35 @@
 """Server-side scripts of the Redis booking store: one script per operation, all or nothing.
 
-Every script works on the keys of one show (they share the ``{show:<id>}`` hash tag, so a
-Redis Cluster keeps them on one slot). Conventions:
+Conventions:
 
-- ``ARGV[1]`` is ``now`` and ``ARGV[2]`` the time the request was queued, both in
-  microseconds since the epoch; ``ARGV[3]`` the number of queue keys, which come last in
-  ``KEYS``. Times stored in records are microseconds too.
-- A claim (``claims`` hash, seat -> value) is ``<owner>|<user id>|<expires>``, where the
-  owner is ``hold:<id>`` or ``order:<id>`` and ``expires`` 0 means sold.
-- Hold and order records are hashes: ``data`` (JSON that never changes), ``status``,
-  ``seats`` (comma-separated), ``expires``, ``user``, and more per kind.
-- A script returns ``{"OK"}`` (followed by the record's fields and values when it changed
-  an existing record) or ``{"ERR", code, detail}``; it writes nothing unless it
-  returns OK (queue statistics aside).
+- Every key a script touches is passed in ``KEYS`` and belongs to one show (one cluster
+  slot), except the optional index keys that follow on a single server (see
+  ``redis_keys``).
+- ``ARGV[1]`` is the clock: empty means the server's own ``TIME``, the one clock all app
+  servers share; tests pass microseconds to control time. Every instant is in
+  microseconds since the epoch, and every decision about time is made here.
+- A script first checks, then writes: a refusal returns before the first write, so a
+  refused operation leaves Redis exactly as it was.
+- The reply is ``{code, now, detail, fields}``: ``code`` is ``OK`` or one of the API's
+  error codes (``booking.errors.STORE_CODES``), ``fields`` the record after the step.
 """
 
-PRELUDE = """
-local now = tonumber(ARGV[1])
-local queued_at = tonumber(ARGV[2])
-local queue_count = tonumber(ARGV[3])
-local QUEUE_TTL_MS = 691200000  -- 8 days, as every key of a show
+from booking.errors import STORE_CODES
+
+PRELUDE = (
+    "local E = {"
+    + ", ".join(f"{code} = '{code}'" for code in STORE_CODES)
+    + "}\n"
+    + """
+local NOW
+if ARGV[1] ~= '' then
+  NOW = tonumber(ARGV[1])
+else
+  local time = redis.call('TIME')
+  NOW = tonumber(time[1]) * 1000000 + tonumber(time[2])
+end
+
+local function us(n) return string.format('%d', n) end
 
 local function split(text)
   local items = {}
@@ -35,55 +45,57 @@ local function set_of(items)
   return set
 end
 
+local function reply(code, detail, record_key)
+  local fields = {}
+  if record_key then fields = redis.call('HGETALL', record_key) end
+  return {code, us(NOW), detail or '', fields}
+end
+
+-- A claim is "<owner id>|<until>"; until 0 is a recorded sale.
+local function claim_until(value)
+  return tonumber(string.match(value, '|(%d+)$'))
+end
+
 local function claim_live(value)
   if not value then return false end
-  local expires = tonumber(string.match(value, '([^|]*)$'))
-  return expires == 0 or expires > now
+  local until_ = claim_until(value)
+  return until_ == 0 or until_ > NOW
 end
 
 local function claim_owner(value)
-  if not value then return nil end
-  return string.match(value, '^([^|]*)')
+  return value and string.match(value, '^([^|]*)')
 end
 
-local function effective(status, expires, active)
-  if status == active and tonumber(expires) <= now then return 'EXPIRED' end
-  return status
-end
-
--- Seats the user holds or has in pending orders of this show; forgets ended owners.
-local function user_seat_count(user_key, key_prefix)
-  local count = 0
-  for _, owner in ipairs(redis.call('SMEMBERS', user_key)) do
-    local record = redis.call('HMGET', key_prefix .. owner, 'status', 'expires', 'seats')
-    local status, expires = record[1], record[2]
-    if status and (status == 'HELD' or status == 'PAYMENT_PENDING')
-        and tonumber(expires) > now then
-      count = count + #split(record[3])
-    else
-      redis.call('SREM', user_key, owner)
-    end
-  end
-  return count
-end
-
-local function conflicts_among(claims_key, versions_key, seats, unavailable, expected)
-  local claims = redis.call('HMGET', claims_key, unpack(seats))
-  local versions = redis.call('HMGET', versions_key, unpack(seats))
-  local conflicts = {}
+-- Seats among `seats` that are unavailable, or claimed by anyone but `owner`.
+local function conflicts(claims_key, seats, unavailable, owner)
+  local values = redis.call('HMGET', claims_key, unpack(seats))
+  local found = {}
   for i, seat in ipairs(seats) do
-    if unavailable[seat] or claim_live(claims[i])
-        or (expected and (tonumber(versions[i]) or 0) ~= (expected[seat] or 0)) then
-      conflicts[#conflicts + 1] = seat
+    if unavailable[seat] or (claim_live(values[i]) and claim_owner(values[i]) ~= owner) then
+      found[#found + 1] = seat
     end
   end
-  return conflicts
+  return found
+end
+
+local function bump(versions_key, seat)
+  redis.call('HINCRBY', versions_key, seat, 1)
+  redis.call('HINCRBY', versions_key, '*', 1)
 end
 
 local function claim(claims_key, versions_key, seats, value)
   for _, seat in ipairs(seats) do
     redis.call('HSET', claims_key, seat, value)
-    redis.call('HINCRBY', versions_key, seat, 1)
+    bump(versions_key, seat)
+  end
+end
+
+-- Moves the claims `owner` has on `seats` to `value` (a new owner, or a later until).
+local function reclaim(claims_key, seats, owner, value)
+  for _, seat in ipairs(seats) do
+    if claim_owner(redis.call('HGET', claims_key, seat)) == owner then
+      redis.call('HSET', claims_key, seat, value)
+    end
   end
 end
 
@@ -91,8 +103,38 @@ local function release(claims_key, versions_key, seats, owner)
   for _, seat in ipairs(seats) do
     if claim_owner(redis.call('HGET', claims_key, seat)) == owner then
       redis.call('HDEL', claims_key, seat)
-      redis.call('HINCRBY', versions_key, seat, 1)
+      bump(versions_key, seat)
     end
+  end
+end
+
+-- A counter hash (one user's or one client's claims in the show): owner -> "<seats>|<until>".
+local function counted(key)
+  local total = 0
+  local entries = redis.call('HGETALL', key)
+  for i = 1, #entries, 2 do
+    local seats, until_ = string.match(entries[i + 1], '^(%d+)|(%d+)$')
+    if tonumber(until_) > NOW then total = total + tonumber(seats) end
+  end
+  return total
+end
+
+-- Sets (or, with 0 seats, removes) an owner's entry, and drops entries that ended.
+local function count(key, owner, seats, until_)
+  local entries = redis.call('HGETALL', key)
+  for i = 1, #entries, 2 do
+    if claim_until(entries[i + 1]) <= NOW then redis.call('HDEL', key, entries[i]) end
+  end
+  if seats > 0 then
+    redis.call('HSET', key, owner, seats .. '|' .. us(until_))
+  else
+    redis.call('HDEL', key, owner)
+  end
+end
+
+local function processed(stats_key, record_key)
+  for tier in pairs(set_of(split(redis.call('HGET', record_key, 'tiers')))) do
+    redis.call('HINCRBY', stats_key, tier, 1)
   end
 end
 
@@ -100,171 +142,289 @@ local function touch(ttl_ms, ...)
   for _, key in ipairs({...}) do redis.call('PEXPIRE', key, ttl_ms) end
 end
 
--- Close this request's turn in its queues: it waited from queued_at until now (server
--- clock), and it was processed, or rejected when ok is false.
-local function queue_done(ok)
-  local time = redis.call('TIME')
-  local waited = tonumber(time[1]) * 1000000 + tonumber(time[2]) - queued_at
-  if waited < 0 then waited = 0 end
-  for i = #KEYS - queue_count + 1, #KEYS do
-    redis.call('HINCRBY', KEYS[i], 'waiting', -1)
-    redis.call('PEXPIRE', KEYS[i], QUEUE_TTL_MS)
-    redis.call('HINCRBY', KEYS[i], 'processed', 1)
-    if not ok then redis.call('HINCRBY', KEYS[i], 'rejected', 1) end
-    if waited > (tonumber(redis.call('HGET', KEYS[i], 'longest_wait_us')) or 0) then
-      redis.call('HSET', KEYS[i], 'longest_wait_us', waited)
-    end
-  end
-end
-
-local function fail(code, detail)
-  queue_done(false)
-  return {'ERR', code, detail or ''}
-end
-
--- A hold or order record (status, expires, seats, user) whose effective status is
--- `active`; otherwise nil and the error reply to return.
-local function active_record(key, active, not_found, not_active)
-  local record = redis.call('HMGET', key, 'status', 'expires', 'seats', 'user')
-  if not record[1] then return nil, fail(not_found) end
-  local status = effective(record[1], record[2], active)
-  if status ~= active then return nil, fail(not_active, status) end
+-- The record's fields we decide on, if it is `active` (judged now) and the acting user
+-- (empty: staff) owns it; otherwise nil and the refusal to return.
+local function active_record(key, active, not_found, not_active, user)
+  local r = redis.call('HMGET', key, 'id', 'status', 'live', 'user', 'seats', 'expires',
+                       'paying', 'close')
+  if not r[2] then return nil, reply(not_found) end
+  local record = {id = r[1], status = r[2], live = tonumber(r[3]), user = r[4],
+                  seats = r[5], expires = tonumber(r[6]), paying = r[7], close = r[8]}
+  if user ~= '' and record.user ~= user then return nil, reply(E.FORBIDDEN) end
+  local status = record.status
+  if status == active and record.live <= NOW then status = 'EXPIRED' end
+  if status ~= active then return nil, reply(not_active, status) end
   return record
 end
-"""
 
-# KEYS: claims, versions, user set, hold record, queues...
-# ARGV: now, queued_at, queue count, hold id, user id, seats, unavailable seats, seat limit,
-#       expires, data, amount, expected versions ("A1=2,A2=0" or ""), record ttl ms,
-#       show ttl ms, key prefix of this show
-HOLD_CREATE = (
-    PRELUDE
-    + """
-if redis.call('EXISTS', KEYS[4]) == 1 then return fail('DUPLICATE') end
-local seats = split(ARGV[6])
-local expected = nil
-if ARGV[12] ~= '' then
-  expected = {}
-  for _, pair in ipairs(split(ARGV[12])) do
-    local seat, version = string.match(pair, '([^=]+)=(%d+)')
-    expected[seat] = tonumber(version)
+-- On a single server the caller passes the index keys after the show's: a pointer to
+-- the record, the index of all such records, the user's index, and the index of shows.
+-- Entries are dropped a retention after their records expired, so the sweeper (which
+-- deletes records a retention after they ended) finds every record first.
+local function index(first, pointer, member, ends, retention, show_id)
+  if #KEYS < first then return end
+  local ttl_ms = math.floor((ends - NOW + retention) / 1000)
+  redis.call('SET', KEYS[first], pointer, 'PX', ttl_ms)
+  for i = first + 1, first + 2 do
+    redis.call('ZADD', KEYS[i], us(ends), member)
+    redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', '(' .. us(NOW - 2 * retention))
   end
+  if redis.call('PTTL', KEYS[first + 2]) < ttl_ms then
+    redis.call('PEXPIRE', KEYS[first + 2], ttl_ms)
+  end
+  redis.call('ZADD', KEYS[first + 3], us(NOW), show_id)
 end
-local conflicts = conflicts_among(KEYS[1], KEYS[2], seats, set_of(split(ARGV[7])), expected)
-if #conflicts > 0 then return fail('SEAT_UNAVAILABLE', table.concat(conflicts, ',')) end
-if user_seat_count(KEYS[3], ARGV[15]) + #seats > tonumber(ARGV[8]) then
-  return fail('SEAT_LIMIT', ARGV[8])
-end
-local owner = 'hold:' .. ARGV[4]
-claim(KEYS[1], KEYS[2], seats, owner .. '|' .. ARGV[5] .. '|' .. ARGV[9])
-redis.call('HSET', KEYS[4], 'data', ARGV[10], 'status', 'HELD', 'seats', ARGV[6],
-           'expires', ARGV[9], 'user', ARGV[5], 'amount', ARGV[11])
-redis.call('PEXPIRE', KEYS[4], ARGV[13])
-redis.call('SADD', KEYS[3], owner)
-touch(ARGV[14], KEYS[1], KEYS[2], KEYS[3])
-queue_done(true)
-return {'OK'}
 """
 )
 
-# KEYS: claims, versions, hold record, queues...
-# ARGV: now, queued_at, queue count, hold id, new seats, unavailable seats, seat limit,
-#       amount, show ttl ms, key prefix of this show
+# KEYS: claims, versions, stats, user counter, client counter, hold [, pointer, holds,
+#       user's holds, shows]
+# ARGV: clock, hold id, seats, unavailable, user limit, client limit, ttl, sales close,
+#       show keys ttl ms, retention, pointer, index member, show id, fields...
+HOLD_CREATE = (
+    PRELUDE
+    + """
+if redis.call('EXISTS', KEYS[6]) == 1 then return reply(E.DUPLICATE_REQUEST, '', KEYS[6]) end
+local close = tonumber(ARGV[8])
+if NOW >= close then return reply(E.SALES_CLOSED) end
+local seats = split(ARGV[3])
+local found = conflicts(KEYS[1], seats, set_of(split(ARGV[4])), ARGV[2])
+if #found > 0 then return reply(E.SEAT_UNAVAILABLE, table.concat(found, ',')) end
+if counted(KEYS[4]) + #seats > tonumber(ARGV[5]) then
+  return reply(E.SEAT_LIMIT_REACHED, 'user:' .. ARGV[5])
+end
+if counted(KEYS[5]) + #seats > tonumber(ARGV[6]) then
+  return reply(E.SEAT_LIMIT_REACHED, 'client:' .. ARGV[6])
+end
+local expires = math.min(NOW + tonumber(ARGV[7]), close)
+claim(KEYS[1], KEYS[2], seats, ARGV[2] .. '|' .. us(expires))
+redis.call('HSET', KEYS[6], 'status', 'HELD', 'created', us(NOW), 'expires', us(expires),
+           'live', us(expires), unpack(ARGV, 14))
+redis.call('PEXPIRE', KEYS[6], math.floor((expires - NOW + tonumber(ARGV[10])) / 1000))
+count(KEYS[4], ARGV[2], #seats, expires)
+count(KEYS[5], ARGV[2], #seats, expires)
+processed(KEYS[3], KEYS[6])
+touch(ARGV[9], KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+index(7, ARGV[11], ARGV[12], expires, tonumber(ARGV[10]), ARGV[13])
+return reply('OK', '', KEYS[6])
+"""
+)
+
+# KEYS: claims, versions, stats, user counter, client counter, hold
+# ARGV: clock, acting user, seats, tiers, amount, unavailable, user limit, client limit,
+#       sales close, show keys ttl ms
 HOLD_CHANGE = (
     PRELUDE
     + """
-local record, err = active_record(KEYS[3], 'HELD', 'HOLD_NOT_FOUND', 'HOLD_NOT_ACTIVE')
-if not record then return err end
-local user_key = ARGV[10] .. 'user:' .. record[4]  -- same show, same hash slot
-local old, new = split(record[3]), split(ARGV[5])
+local hold, refusal = active_record(KEYS[6], 'HELD', E.HOLD_NOT_FOUND, E.HOLD_NOT_ACTIVE,
+                                    ARGV[2])
+if not hold then return refusal end
+if NOW >= tonumber(ARGV[9]) then return reply(E.SALES_CLOSED) end
+local old, new = split(hold.seats), split(ARGV[3])
+local found = conflicts(KEYS[1], new, set_of(split(ARGV[6])), hold.id)
+if #found > 0 then return reply(E.SEAT_UNAVAILABLE, table.concat(found, ',')) end
+if counted(KEYS[4]) - #old + #new > tonumber(ARGV[7]) then
+  return reply(E.SEAT_LIMIT_REACHED, 'user:' .. ARGV[7])
+end
+if counted(KEYS[5]) - #old + #new > tonumber(ARGV[8]) then
+  return reply(E.SEAT_LIMIT_REACHED, 'client:' .. ARGV[8])
+end
 local old_set, new_set = set_of(old), set_of(new)
 local added, removed = {}, {}
 for _, seat in ipairs(new) do if not old_set[seat] then added[#added + 1] = seat end end
 for _, seat in ipairs(old) do if not new_set[seat] then removed[#removed + 1] = seat end end
-if #added > 0 then
-  local conflicts = conflicts_among(KEYS[1], KEYS[2], added, set_of(split(ARGV[6])), nil)
-  if #conflicts > 0 then return fail('SEAT_UNAVAILABLE', table.concat(conflicts, ',')) end
-end
-if user_seat_count(user_key, ARGV[10]) - #old + #new > tonumber(ARGV[7]) then
-  return fail('SEAT_LIMIT', ARGV[7])
-end
-local owner = 'hold:' .. ARGV[4]
-release(KEYS[1], KEYS[2], removed, owner)
-claim(KEYS[1], KEYS[2], added, owner .. '|' .. record[4] .. '|' .. record[2])
-redis.call('HSET', KEYS[3], 'seats', ARGV[5], 'amount', ARGV[8])
-touch(ARGV[9], KEYS[1], KEYS[2])
-queue_done(true)
-return {'OK', unpack(redis.call('HGETALL', KEYS[3]))}
+release(KEYS[1], KEYS[2], removed, hold.id)
+claim(KEYS[1], KEYS[2], added, hold.id .. '|' .. us(hold.live))
+redis.call('HSET', KEYS[6], 'seats', ARGV[3], 'tiers', ARGV[4], 'amount', ARGV[5])
+count(KEYS[4], hold.id, #new, hold.live)
+count(KEYS[5], hold.id, #new, hold.live)
+processed(KEYS[3], KEYS[6])
+touch(ARGV[10], KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+return reply('OK', '', KEYS[6])
 """
 )
 
-# Ends an active hold (RELEASED) or pending order (CANCELLED) and frees its seats.
-# KEYS: claims, versions, record, queues...
-# ARGV: now, queued_at, queue count, owner ("hold:<id>" or "order:<id>"), active status,
-#       ended status, error when missing, error when not active
-RECORD_END = (
+# Ends a record and frees its seats. The three ways differ only in which records they
+# accept, so each is its own small script over the same steps.
+_FINISH = """
+release(KEYS[1], KEYS[2], split(record.seats), record.id)
+redis.call('HSET', KEYS[6], 'status', ARGV[3])
+count(KEYS[4], record.id, 0, 0)
+count(KEYS[5], record.id, 0, 0)
+processed(KEYS[3], KEYS[6])
+return reply('OK', '', KEYS[6])
+"""
+
+# KEYS: claims, versions, stats, user counter, client counter, hold
+# ARGV: clock, acting user (empty: staff), 'RELEASED'
+HOLD_RELEASE = (
     PRELUDE
     + """
-local record, err = active_record(KEYS[3], ARGV[5], ARGV[7], ARGV[8])
-if not record then return err end
-release(KEYS[1], KEYS[2], split(record[3]), ARGV[4])
-redis.call('HSET', KEYS[3], 'status', ARGV[6])
-queue_done(true)
-return {'OK', unpack(redis.call('HGETALL', KEYS[3]))}
+local record, refusal = active_record(KEYS[6], 'HELD', E.HOLD_NOT_FOUND, E.HOLD_NOT_ACTIVE,
+                                      ARGV[2])
+if not record then return refusal end
 """
+    + _FINISH
 )
 
-# KEYS: claims, versions, user set, hold record, order record, queues...
-# ARGV: now, queued_at, queue count, hold id, order id, user id, seats the order expects,
-#       expires, data, record ttl ms, show ttl ms
+# KEYS: claims, versions, stats, user counter, client counter, order
+# ARGV: clock, acting user (empty: staff), 'CANCELLED'
+ORDER_CANCEL = (
+    PRELUDE
+    + """
+local record, refusal = active_record(KEYS[6], 'PAYMENT_PENDING', E.ORDER_NOT_FOUND,
+                                      E.ORDER_NOT_PENDING, ARGV[2])
+if not record then return refusal end
+if record.paying ~= '' then return reply(E.PAYMENT_IN_PROGRESS) end
+"""
+    + _FINISH
+)
+
+# KEYS: claims, versions, stats, user counter, client counter, order
+# ARGV: clock, '' (any owner), 'CANCELLED'
+ORDER_PAYMENT_FAIL = (
+    PRELUDE
+    + """
+local r = redis.call('HMGET', KEYS[6], 'id', 'status', 'seats')
+if not r[2] then return reply(E.ORDER_NOT_FOUND) end
+if r[2] == 'CONFIRMED' then return reply(E.ORDER_NOT_PENDING, r[2]) end
+local record = {id = r[1], seats = r[3]}
+"""
+    + _FINISH
+)
+
+# KEYS: claims, versions, stats, user counter, client counter, hold, order [, pointer,
+#       orders, user's orders, shows]
+# ARGV: clock, acting user, seats the caller expects, unavailable, ttl, sales close,
+#       show keys ttl ms, retention, pointer, index member, show id, order id, fields...
 ORDER_CREATE = (
     PRELUDE
     + """
-local record, err = active_record(KEYS[4], 'HELD', 'HOLD_NOT_FOUND', 'HOLD_NOT_ACTIVE')
-if not record then return err end
-if record[3] ~= ARGV[7] then return fail('HOLD_CHANGED') end
-local owner = 'order:' .. ARGV[5]
-claim(KEYS[1], KEYS[2], split(record[3]), owner .. '|' .. ARGV[6] .. '|' .. ARGV[8])
-redis.call('HSET', KEYS[4], 'status', 'CONVERTED')
-redis.call('HSET', KEYS[5], 'data', ARGV[9], 'status', 'PAYMENT_PENDING', 'seats', record[3],
-           'expires', ARGV[8], 'user', ARGV[6])
-redis.call('PEXPIRE', KEYS[5], ARGV[10])
-redis.call('SREM', KEYS[3], 'hold:' .. ARGV[4])
-redis.call('SADD', KEYS[3], owner)
-touch(ARGV[11], KEYS[1], KEYS[2], KEYS[3])
-queue_done(true)
-return {'OK'}
+if redis.call('EXISTS', KEYS[7]) == 1 then return reply(E.DUPLICATE_REQUEST, '', KEYS[7]) end
+local hold, refusal = active_record(KEYS[6], 'HELD', E.HOLD_NOT_FOUND, E.HOLD_NOT_ACTIVE,
+                                    ARGV[2])
+if not hold then return refusal end
+if hold.seats ~= ARGV[3] then return reply(E.HOLD_CHANGED) end
+local close = tonumber(ARGV[6])
+if NOW >= close then return reply(E.SALES_CLOSED) end
+local seats = split(hold.seats)
+local found = conflicts(KEYS[1], seats, set_of(split(ARGV[4])), hold.id)
+if #found > 0 then return reply(E.SEAT_UNAVAILABLE, table.concat(found, ',')) end
+local order_id = ARGV[12]
+local expires = math.min(NOW + tonumber(ARGV[5]), close)
+reclaim(KEYS[1], seats, hold.id, order_id .. '|' .. us(expires))
+local from_hold = redis.call('HMGET', KEYS[6], 'tiers', 'client')
+redis.call('HSET', KEYS[6], 'status', 'CONVERTED', 'order', order_id)
+redis.call('HSET', KEYS[7], 'status', 'PAYMENT_PENDING', 'created', us(NOW),
+           'expires', us(expires), 'live', us(expires), 'paying', '', 'close', ARGV[6],
+           'seats', hold.seats, 'tiers', from_hold[1], 'user', hold.user,
+           'client', from_hold[2], unpack(ARGV, 13))
+redis.call('PEXPIRE', KEYS[7], math.floor((expires - NOW + tonumber(ARGV[8])) / 1000))
+count(KEYS[4], hold.id, 0, 0)
+count(KEYS[4], order_id, #seats, expires)
+count(KEYS[5], hold.id, 0, 0)
+count(KEYS[5], order_id, #seats, expires)
+processed(KEYS[3], KEYS[7])
+touch(ARGV[7], KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+index(8, ARGV[9], ARGV[10], expires, tonumber(ARGV[8]), ARGV[11])
+return reply('OK', '', KEYS[7])
 """
 )
 
-# KEYS: claims, versions, order record, queues...
-# ARGV: now, queued_at, queue count, order id, ticket code, idempotency key, show ttl ms
-ORDER_CONFIRM = (
+# KEYS: claims, versions, stats, user counter, client counter, order
+# ARGV: clock, acting user, unavailable, grace
+ORDER_PAYMENT_START = (
     PRELUDE
     + """
-local record, err = active_record(KEYS[3], 'PAYMENT_PENDING', 'ORDER_NOT_FOUND',
-                                  'ORDER_NOT_PENDING')
-if not record then return err end
-claim(KEYS[1], KEYS[2], split(record[3]), 'order:' .. ARGV[4] .. '|' .. record[4] .. '|0')
-redis.call('HSET', KEYS[3], 'status', 'CONFIRMED', 'ticket', ARGV[5], 'idempotency_key',
-           ARGV[6], 'confirmed', ARGV[1])
-touch(ARGV[7], KEYS[1], KEYS[2])
-queue_done(true)
-return {'OK', unpack(redis.call('HGETALL', KEYS[3]))}
+local order, refusal = active_record(KEYS[6], 'PAYMENT_PENDING', E.ORDER_NOT_FOUND,
+                                     E.ORDER_NOT_PENDING, ARGV[2])
+if not order then return refusal end
+if order.paying ~= '' then return reply('OK', '', KEYS[6]) end
+if NOW >= tonumber(order.close) then return reply(E.SALES_CLOSED) end
+local seats = split(order.seats)
+local unavailable = set_of(split(ARGV[3]))
+local sold = {}
+for _, seat in ipairs(seats) do if unavailable[seat] then sold[#sold + 1] = seat end end
+if #sold > 0 then return reply(E.SEAT_UNAVAILABLE, table.concat(sold, ',')) end
+local live = math.max(order.expires, NOW + tonumber(ARGV[4]))
+reclaim(KEYS[1], seats, order.id, order.id .. '|' .. us(live))
+redis.call('HSET', KEYS[6], 'paying', us(NOW), 'live', us(live))
+redis.call('PEXPIRE', KEYS[6],
+           redis.call('PTTL', KEYS[6]) + math.floor((live - order.expires) / 1000))
+count(KEYS[4], order.id, #seats, live)
+count(KEYS[5], order.id, #seats, live)
+processed(KEYS[3], KEYS[6])
+return reply('OK', '', KEYS[6])
 """
 )
 
-# KEYS: claims. ARGV: now. Forgets expired claims (sold ones stay); returns how many.
-CLAIMS_PURGE = """
-local now = tonumber(ARGV[1])
+# KEYS: claims, versions, stats, user counter, client counter, order
+# ARGV: clock, order id, seats, show keys ttl ms
+SALE_RECORD = (
+    PRELUDE
+    + """
+local sold = ARGV[2] .. '|0'
+for _, seat in ipairs(split(ARGV[3])) do
+  if redis.call('HGET', KEYS[1], seat) ~= sold then
+    redis.call('HSET', KEYS[1], seat, sold)
+    bump(KEYS[2], seat)
+  end
+end
+if redis.call('EXISTS', KEYS[6]) == 1 then
+  redis.call('HSET', KEYS[6], 'status', 'CONFIRMED')
+end
+count(KEYS[4], ARGV[2], 0, 0)
+count(KEYS[5], ARGV[2], 0, 0)
+touch(ARGV[4], KEYS[1], KEYS[2])
+return reply('OK', '')
+"""
+)
+
+# KEYS: records of one show. Replies {now, {fields}, {fields}, ...} (empty: missing).
+RECORDS_READ = (
+    PRELUDE
+    + """
+local out = {us(NOW)}
+for i, key in ipairs(KEYS) do out[i + 1] = redis.call('HGETALL', key) end
+return out
+"""
+)
+
+# KEYS: claims, versions. Replies {now, show version, {seat, claim, ...}}.
+CLAIMS_READ = (
+    PRELUDE
+    + """
+return {us(NOW), redis.call('HGET', KEYS[2], '*') or '0', redis.call('HGETALL', KEYS[1])}
+"""
+)
+
+# KEYS: claims. Forgets claims that ended (sales stay); replies how many.
+CLAIMS_PURGE = (
+    PRELUDE
+    + """
 local removed = 0
 local entries = redis.call('HGETALL', KEYS[1])
 for i = 1, #entries, 2 do
-  local expires = tonumber(string.match(entries[i + 1], '([^|]*)$'))
-  if expires ~= 0 and expires <= now then
+  local until_ = claim_until(entries[i + 1])
+  if until_ ~= 0 and until_ <= NOW then
     redis.call('HDEL', KEYS[1], entries[i])
     removed = removed + 1
   end
 end
 return removed
 """
+)
+
+SCRIPTS = {
+    "HOLD_CREATE": HOLD_CREATE,
+    "HOLD_CHANGE": HOLD_CHANGE,
+    "HOLD_RELEASE": HOLD_RELEASE,
+    "ORDER_CREATE": ORDER_CREATE,
+    "ORDER_CANCEL": ORDER_CANCEL,
+    "ORDER_PAYMENT_START": ORDER_PAYMENT_START,
+    "ORDER_PAYMENT_FAIL": ORDER_PAYMENT_FAIL,
+    "SALE_RECORD": SALE_RECORD,
+    "RECORDS_READ": RECORDS_READ,
+    "CLAIMS_READ": CLAIMS_READ,
+    "CLAIMS_PURGE": CLAIMS_PURGE,
+}

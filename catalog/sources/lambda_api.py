@@ -16,6 +16,7 @@ from urllib.parse import quote, urlencode
 from django.conf import settings
 from django.core.cache import cache
 
+from bookmyshow.ids import canonical_id
 from catalog.client import LambdaClient, LambdaNotFound
 from catalog.domain import (
     Availability,
@@ -104,6 +105,13 @@ def date_or_none(value: Any) -> date | None:
         return None
 
 
+def record_id(data: dict, key: str) -> str:
+    """An id from the service, spelled the canonical way (it echoes ids as they were sent,
+    in any letter case)."""
+    raw = str(required(data, key)).strip()
+    return canonical_id(raw) or raw
+
+
 def genres(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         value = value.split(",")
@@ -114,7 +122,7 @@ def genres(value: Any) -> tuple[str, ...]:
 
 def movie_card(data: dict) -> MovieCard:
     return MovieCard(
-        movie_id=str(required(data, "movie_id")),
+        movie_id=record_id(data, "movie_id"),
         title=str(required(data, "title")),
         thumbnail_url=text(data, "thumbnail_url"),
         rating=decimal_or_none(data.get("rating")),
@@ -146,7 +154,7 @@ def theatre_shows(data: dict) -> TheatreShows:
     shows = sorted(
         (
             ShowTime(
-                show_id=str(required(show, "showId")),
+                show_id=record_id(show, "showId"),
                 start_time=aware_datetime(required(show, "startTime")),
                 price=money(required(show, "price")),
                 capacity=None,
@@ -158,7 +166,7 @@ def theatre_shows(data: dict) -> TheatreShows:
         key=lambda show: show.start_time,
     )
     return TheatreShows(
-        theatre_id=str(required(data, "theatreId")),
+        theatre_id=record_id(data, "theatreId"),
         name=str(required(data, "name")),
         address=text(data, "address"),
         lat=float(lat) if lat is not None else None,
@@ -205,7 +213,7 @@ def seat_layout(data: dict, price: Decimal) -> SeatLayout:
 def show(data: dict, show_id: str) -> Show:
     price = money(required(data, "price"))
     return Show(
-        show_id=str(data.get("showId") or show_id),
+        show_id=show_id,  # as asked for (canonical), not as echoed
         movie_id=text(data, "movieId") or None,
         movie_title=text(data, "movieTitle"),
         theatre_id=text(data, "theatreId") or None,
@@ -241,6 +249,8 @@ class LambdaCatalog(CatalogSource):
         )
 
     def movie_get(self, *, movie_id: str) -> Movie:
+        if canonical_id(movie_id) != movie_id:  # never ask the service about a bad id
+            raise MovieNotFound(details={"movieId": movie_id})
         return self._get(
             f"/movies/{quote(movie_id, safe='')}",
             movie,
@@ -249,6 +259,9 @@ class LambdaCatalog(CatalogSource):
         )
 
     def theatre_shows_for_date(self, *, movie_id: str, day: date) -> tuple[TheatreShows, ...]:
+        if canonical_id(movie_id) != movie_id:
+            raise MovieNotFound(details={"movieId": movie_id})
+
         def parse(body: dict) -> tuple[TheatreShows, ...]:
             theatres = (theatre_shows(item) for item in body.get("theatres") or [])
             return tuple(sorted(theatres, key=lambda theatre: theatre.name))
@@ -262,6 +275,8 @@ class LambdaCatalog(CatalogSource):
         )
 
     def show_get(self, *, show_id: str) -> Show:
+        if canonical_id(show_id) != show_id:
+            raise ShowNotFound(details={"showId": show_id})
         return self._get(
             f"/shows/{quote(show_id, safe='')}/seatmap",
             lambda body: show(body, show_id),

@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.templatetags.static import static
 from django.utils import timezone
 
+from bookmyshow.ids import canonical_id
 from catalog import models
 from catalog.domain import (
     Movie,
@@ -25,13 +26,6 @@ from catalog.domain import (
 )
 from catalog.errors import MovieNotFound, ShowNotFound
 from catalog.sources.base import CatalogSource
-
-
-def _uuid_or_none(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
 
 
 def _poster_url(movie: models.Movie) -> str:
@@ -176,7 +170,7 @@ class LocalCatalog(CatalogSource):
         return show
 
     def _show_load(self, show_id: str) -> Show:
-        pk = _uuid_or_none(show_id)
+        pk = canonical_id(show_id)
         show = (
             models.Show.objects.select_related("movie", "screen__theatre")
             .prefetch_related(
@@ -203,7 +197,7 @@ class LocalCatalog(CatalogSource):
         )
 
     def _movie(self, movie_id: str) -> models.Movie:
-        pk = _uuid_or_none(movie_id)
+        pk = canonical_id(movie_id)
         movie = models.Movie.objects.filter(pk=pk).first() if pk else None
         if movie is None:
             raise MovieNotFound(details={"movieId": str(movie_id)})

@@ -35,13 +35,12 @@ CUSTOMER = Customer(name="Asha Rao", email="asha@example.com", phone="9876543210
 
 def buyer(user_id: int, show_id: str, barrier, results) -> None:
     connections.close_all()  # never share the parent's connection
-    now = timezone.now()
-    hold = services.hold_create(user_id=user_id, show_id=show_id, seat_ids=SEATS, now=now)
-    order = services.order_create(user_id=user_id, hold_id=hold.hold_id, customer=CUSTOMER, now=now)
+    hold = services.hold_create(user_id=user_id, client="x", show_id=show_id, seat_ids=SEATS)
+    order = services.order_create(user_id=user_id, hold_id=hold.hold_id, customer=CUSTOMER)
     barrier.wait(timeout=30)
     try:
         paid = services.order_confirm_payment(
-            user_id=user_id, order_id=order.order_id, idempotency_key=None, now=timezone.now()
+            user_id=user_id, order_id=order.order_id, idempotency_key=None
         )
         results.put(("CONFIRMED", paid.ticket_code))
     except BookingError as error:

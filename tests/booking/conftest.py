@@ -3,7 +3,14 @@ import uuid
 
 import pytest
 
+from tests.support.clock import ManualClock
+
 REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+BACKENDS = {
+    "memory": "booking.stores.memory.MemoryBookingStore",
+    "redis": "booking.stores.redis.RedisBookingStore",
+    "redis-cluster": "booking.stores.redis.RedisClusterBookingStore",
+}
 
 
 def redis_test_client():
@@ -31,31 +38,59 @@ def redis_prefix():
         client.delete(*keys)
 
 
-@pytest.fixture(params=["memory", "redis"])
+def store_setting(request: pytest.FixtureRequest, backend: str) -> dict:
+    """``BOOKING_STORE`` for a backend, on a scratch Redis prefix or the session's cluster
+    (emptied after the test)."""
+    if backend == "memory":
+        return {"BACKEND": BACKENDS[backend], "LOCATION": "memory://", "OPTIONS": {}}
+    if backend == "redis":
+        location = REDIS_TEST_URL
+        prefix = request.getfixturevalue("redis_prefix")
+    else:
+        request.getfixturevalue("redis_cluster_client")  # flushes the cluster afterwards
+        location = request.getfixturevalue("redis_cluster_url")
+        prefix = "bms-test"
+    return {"BACKEND": BACKENDS[backend], "LOCATION": location, "OPTIONS": {"KEY_PREFIX": prefix}}
+
+
+@pytest.fixture(params=["memory", "redis", "redis-cluster"])
 def booking_backend(request, settings):
-    """Runs a test once per booking store: the process-local one and a real Redis."""
+    """Runs a test once per booking store: the process-local one, a real Redis and a real
+    three-master Redis Cluster."""
     from booking.stores import get_store
 
-    if request.param == "redis":
-        settings.BOOKING_STORE_KEY_PREFIX = request.getfixturevalue("redis_prefix")
-        settings.BOOKING_STORE_URL = REDIS_TEST_URL
+    settings.BOOKING_STORE = store_setting(request, request.param)
     get_store.cache_clear()
     yield request.param
     get_store.cache_clear()
 
 
 @pytest.fixture
+def clock(booking_backend):
+    """The store's clock, moved by hand (it starts at the real time, to the second)."""
+    from booking.stores import get_store
+
+    manual = ManualClock()
+    get_store().clock = manual
+    return manual
+
+
+@pytest.fixture
 def restart_store(booking_backend, settings):
     """Simulates losing all live booking state: a new process for the memory store, a
-    Redis restart without persistence for the Redis store."""
+    Redis restart without persistence for the Redis stores."""
     from booking.stores import get_store
 
     def restart() -> None:
+        store = get_store()
         if booking_backend == "redis":
-            client = redis_test_client()
-            keys = list(client.scan_iter(match=f"{settings.BOOKING_STORE_KEY_PREFIX}:*"))
+            keys = list(store.client.scan_iter(match=f"{store.keys.prefix}:*"))
             if keys:
-                client.delete(*keys)
+                store.client.delete(*keys)
+        elif booking_backend == "redis-cluster":
+            store.client.flushall()
+        clock = store.clock
         get_store.cache_clear()
+        get_store().clock = clock
 
     return restart

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from booking.models import Booking
 
+UNKNOWN = "00000000-0000-4000-8000-000000000000"
 CUSTOMER = {"name": "Asha Rao", "email": "asha@example.com", "phone": "+91 98765-43210"}
 HOLD_KEYS = {
     "holdId",
@@ -20,6 +21,7 @@ HOLD_KEYS = {
     "expiresAt",
     "amount",
     "currency",
+    "orderId",
 }
 ORDER_KEYS = {
     "orderId",
@@ -36,6 +38,7 @@ ORDER_KEYS = {
     "createdAt",
     "expiresAt",
     "ticketCode",
+    "paymentInProgress",
 }
 
 
@@ -97,14 +100,14 @@ def test_token_endpoint_refuses_wrong_passwords(user):
     ("method", "path"),
     [
         ("post", "/api/v1/holds"),
-        ("get", "/api/v1/holds/x"),
-        ("patch", "/api/v1/holds/x"),
-        ("post", "/api/v1/holds/x/release"),
+        ("get", f"/api/v1/holds/{UNKNOWN}"),
+        ("patch", f"/api/v1/holds/{UNKNOWN}"),
+        ("post", f"/api/v1/holds/{UNKNOWN}/release"),
         ("get", "/api/v1/orders"),
         ("post", "/api/v1/orders"),
-        ("get", "/api/v1/orders/x"),
-        ("post", "/api/v1/orders/x/confirm-payment"),
-        ("post", "/api/v1/orders/x/cancel"),
+        ("get", f"/api/v1/orders/{UNKNOWN}"),
+        ("post", f"/api/v1/orders/{UNKNOWN}/confirm-payment"),
+        ("post", f"/api/v1/orders/{UNKNOWN}/cancel"),
     ],
 )
 def test_booking_endpoints_need_authentication(db, method, path):
@@ -170,9 +173,18 @@ def test_unknown_seat_is_400_unknown_seat(api, show):
 
 def test_unknown_show_is_404(api, db):
     response = api.post(
-        "/api/v1/holds", {"showId": "nope", "seatIds": ["A1"], "quantity": 1}, format="json"
+        "/api/v1/holds", {"showId": UNKNOWN, "seatIds": ["A1"], "quantity": 1}, format="json"
     )
     assert error_of(response) == (404, "SHOW_NOT_FOUND")
+
+
+@pytest.mark.parametrize("show_id", ["nope", UNKNOWN + "\n", UNKNOWN[:-1], 7])
+def test_a_malformed_show_id_is_a_validation_error(api, db, show_id):
+    response = api.post(
+        "/api/v1/holds", {"showId": show_id, "seatIds": ["A1"], "quantity": 1}, format="json"
+    )
+    assert error_of(response) == (400, "VALIDATION_ERROR")
+    assert response.json()["error"]["details"] == {"showId": ["Must be an id (a UUID)."]}
 
 
 def test_taken_seats_are_409_with_every_conflicting_seat(api, other_api, show):
@@ -252,7 +264,8 @@ def test_someone_elses_hold_is_403(api, other_api, show):
 
 
 def test_unknown_hold_is_404(api, db):
-    assert error_of(api.get("/api/v1/holds/nope")) == (404, "HOLD_NOT_FOUND")
+    assert error_of(api.get(f"/api/v1/holds/{UNKNOWN}")) == (404, "HOLD_NOT_FOUND")
+    assert error_of(api.get("/api/v1/holds/nope")) == (404, "NOT_FOUND")
 
 
 def test_create_order_shape(api, show):
@@ -345,7 +358,7 @@ def test_someone_elses_order_is_403_and_unknown_is_404(api, other_api, show):
     assert error_of(other_api.post(f"{url}/confirm-payment")) == (403, "FORBIDDEN")
     assert error_of(other_api.post(f"{url}/cancel")) == (403, "FORBIDDEN")
     assert api.get(url).json()["status"] == "PAYMENT_PENDING"
-    assert error_of(api.get("/api/v1/orders/nope")) == (404, "ORDER_NOT_FOUND")
+    assert error_of(api.get(f"/api/v1/orders/{UNKNOWN}")) == (404, "ORDER_NOT_FOUND")
 
 
 def test_seat_map_merges_live_state(api, other_api, show):

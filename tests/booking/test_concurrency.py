@@ -4,21 +4,20 @@ import random
 import threading
 from collections import Counter
 from collections.abc import Callable
-from datetime import timedelta
-from decimal import Decimal
 from functools import partial
 
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
-from django.utils import timezone
 
 from booking import services
-from booking.domain import Customer, Hold, HoldStatus
-from booking.errors import BookingError, OrderNotPending, SeatUnavailable
+from booking.domain import Customer, OrderStatus
+from booking.errors import BookingError, OrderNotPending, PaymentInProgress, SeatUnavailable
 from booking.models import Booking, SoldSeat
 from booking.stores import get_store
 from tests import factories
+from tests.booking.store_contract import hold_request
+from tests.support.clock import ManualClock
 
 pytestmark = pytest.mark.usefixtures("booking_backend")
 
@@ -64,38 +63,31 @@ def users(transactional_db):
     return [User.objects.create_user(f"user{n}") for n in range(THREADS)]
 
 
-def test_exactly_one_of_32_threads_wins_the_same_seats(big_show, users):
-    now = timezone.now()
-    outcomes = race(
-        [
-            lambda user=user: services.hold_create(
-                user_id=user.id, show_id=str(big_show.id), seat_ids=["R5", "R6"], now=now
-            )
-            for user in users
-        ]
+def hold(user, show, seats, client="192.0.2.1"):
+    return services.hold_create(
+        user_id=user.id, client=client, show_id=str(show.id), seat_ids=seats
     )
+
+
+def test_exactly_one_of_32_threads_wins_the_same_seats(big_show, users):
+    outcomes = race([lambda user=user: hold(user, big_show, ["R5", "R6"]) for user in users])
     winners = [o for o in outcomes if not isinstance(o, Exception)]
     assert len(winners) == 1
     assert all(isinstance(o, SeatUnavailable) for o in outcomes if o not in winners)
 
 
-def test_overlapping_multi_seat_holds_never_share_a_seat(big_show, users):
-    now = timezone.now()
+def test_overlapping_multi_seat_holds_never_share_a_seat(big_show, users, settings):
+    settings.MAX_ACTIVE_SEATS_PER_CLIENT = 1000
     rng = random.Random(7)
     requests = [(user, rng.sample(range(1, 41), rng.randint(1, 6))) for user in users * 3]
     outcomes = race(
         [
-            lambda user=user, seats=seats: services.hold_create(
-                user_id=user.id,
-                show_id=str(big_show.id),
-                seat_ids=[f"R{n}" for n in seats],
-                now=now,
-            )
+            lambda user=user, seats=seats: hold(user, big_show, [f"R{n}" for n in seats])
             for user, seats in requests
         ]
     )
     assert not [o for o in outcomes if isinstance(o, Exception) and not isinstance(o, BookingError)]
-    active = [h for h in get_store().holds_list() if h.is_active(now)]
+    active = [h for h in get_store().holds_list() if h.is_active]
     claimed = Counter(seat for hold in active for seat in hold.seat_ids)
     assert claimed, "some holds must succeed"
     assert max(claimed.values()) == 1
@@ -104,74 +96,53 @@ def test_overlapping_multi_seat_holds_never_share_a_seat(big_show, users):
 
 def test_confirm_and_cancel_racing_on_one_order_leave_exactly_one_outcome(big_show, users):
     for round_number in range(10):
-        now = timezone.now()
         user = users[round_number]
-        hold = services.hold_create(
-            user_id=user.id, show_id=str(big_show.id), seat_ids=[f"R{round_number + 1}"], now=now
-        )
-        order = services.order_create(
-            user_id=user.id, hold_id=hold.hold_id, customer=CUSTOMER, now=now
-        )
+        held = hold(user, big_show, [f"R{round_number + 1}"])
+        order = services.order_create(user_id=user.id, hold_id=held.hold_id, customer=CUSTOMER)
         confirm = partial(
             services.order_confirm_payment,
             user_id=user.id,
             order_id=order.order_id,
             idempotency_key=None,
-            now=now,
         )
-        cancel = partial(services.order_cancel, user_id=user.id, order_id=order.order_id, now=now)
+        cancel = partial(services.order_cancel, user_id=user.id, order_id=order.order_id)
         outcomes = race([confirm, cancel])
         successes = [o for o in outcomes if not isinstance(o, Exception)]
         assert len(successes) == 1, outcomes
-        assert all(isinstance(o, OrderNotPending) for o in outcomes if o not in successes)
-        final = get_store().order_get(order_id=order.order_id).status
+        assert all(
+            isinstance(o, OrderNotPending | PaymentInProgress)
+            for o in outcomes
+            if o not in successes
+        )
+        final = get_store().order_get(order.order_id).status
         assert final == successes[0].status
-        assert Booking.objects.filter(pk=order.order_id).exists() == (final == "CONFIRMED")
+        assert Booking.objects.filter(pk=order.order_id).exists() == (
+            final is OrderStatus.CONFIRMED
+        )
 
 
 def test_concurrent_confirms_with_one_idempotency_key_make_one_sale(big_show, users):
-    now = timezone.now()
     user = users[0]
-    hold = services.hold_create(
-        user_id=user.id, show_id=str(big_show.id), seat_ids=["R1", "R2"], now=now
-    )
-    order = services.order_create(user_id=user.id, hold_id=hold.hold_id, customer=CUSTOMER, now=now)
+    held = hold(user, big_show, ["R1", "R2"])
+    order = services.order_create(user_id=user.id, hold_id=held.hold_id, customer=CUSTOMER)
     outcomes = race(
         [
             lambda: services.order_confirm_payment(
-                user_id=user.id, order_id=order.order_id, idempotency_key="same", now=now
+                user_id=user.id, order_id=order.order_id, idempotency_key="same"
             )
             for _ in range(8)
         ]
     )
-    assert {o.ticket_code for o in outcomes} == {outcomes[0].ticket_code}
-    assert Booking.objects.count() == 1
+    assert {o.ticket_code for o in outcomes} == {Booking.objects.get().ticket_code}
     assert SoldSeat.objects.count() == 2
 
 
 def test_32_threads_on_the_store_itself_leave_one_winner(booking_backend):
-    from booking.stores import get_store
-
     store = get_store()
-    now = timezone.now()
+    clock = ManualClock()
     outcomes = race(
         [
-            lambda n=n: store.hold_create(
-                hold=Hold(
-                    hold_id=f"h{n}",
-                    user_id=n,
-                    show_id="show",
-                    seat_ids=("R5", "R6"),
-                    status=HoldStatus.HELD,
-                    created_at=now,
-                    expires_at=now + timedelta(minutes=10),
-                    amount=Decimal(200),
-                ),
-                partitions=[("show", "PRIME")],
-                unavailable=(),
-                seat_limit=10,
-                now=now,
-            )
+            lambda n=n: store.hold_create(hold_request(clock, ["R5", "R6"], user=n))
             for n in range(THREADS)
         ]
     )

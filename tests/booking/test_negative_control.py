@@ -3,14 +3,11 @@ the store's atomic step switched off, must find several winners."""
 
 import time
 from contextlib import contextmanager
-from datetime import timedelta
-from decimal import Decimal
 
-from django.utils import timezone
-
-from booking.domain import Hold, HoldStatus
 from booking.stores.memory import MemoryBookingStore
+from tests.booking.store_contract import hold_request
 from tests.booking.test_concurrency import THREADS, race
+from tests.support.clock import ManualClock
 
 
 class SlowMemoryStore(MemoryBookingStore):
@@ -26,32 +23,17 @@ class UnlockedStore(SlowMemoryStore):
     """The negative control: the same store with its atomic step switched off."""
 
     @contextmanager
-    def _queued(self, partitions):
-        yield
+    def _atomic(self, partitions):
+        yield self.now()
 
 
 def store_race(store: MemoryBookingStore) -> int:
     """32 threads claim the same two seats straight on ``store``; returns the winners."""
-    now = timezone.now()
-    holds = [
-        Hold(
-            hold_id=f"h{n}",
-            user_id=n,
-            show_id="show",
-            seat_ids=("R5", "R6"),
-            status=HoldStatus.HELD,
-            created_at=now,
-            expires_at=now + timedelta(minutes=10),
-            amount=Decimal(200),
-        )
-        for n in range(THREADS)
-    ]
+    clock = ManualClock()
     outcomes = race(
         [
-            lambda hold=hold: store.hold_create(
-                hold=hold, partitions=[("show", "PRIME")], unavailable=(), seat_limit=10, now=now
-            )
-            for hold in holds
+            lambda user=user: store.hold_create(hold_request(clock, ["R5", "R6"], user=user))
+            for user in range(THREADS)
         ]
     )
     return sum(1 for outcome in outcomes if not isinstance(outcome, Exception))

@@ -1,19 +1,25 @@
 """The booking pages: full pages and htmx partials, messages, redirects, status codes."""
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.contrib.messages import get_messages
-from django.utils import timezone
 
 from booking import selectors, services
 from booking.domain import Customer
 from booking.models import Booking
 from booking.stores import get_store
+from tests.support.clock import ManualClock
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 CUSTOMER = Customer(name="Asha Rao", email="asha@example.com", phone="9876543210")
+CLIENT = "127.0.0.1"
+
+
+@pytest.fixture
+def clock():
+    get_store().clock = ManualClock()
+    return get_store().clock
 
 
 @pytest.fixture
@@ -22,9 +28,8 @@ def logged_in(client, user):
     return client
 
 
-def active_holds(now=None):
-    now = now or timezone.now()
-    return [h for h in get_store().holds_list() if h.is_active(now)]
+def active_holds():
+    return [h for h in get_store().holds_list() if h.is_active]
 
 
 def test_seat_page_keeps_the_selection_and_prices_it(client, show):
@@ -50,7 +55,7 @@ def test_seat_picker_partial_for_htmx(client, show):
 
 def test_selected_seats_taken_by_others_are_dropped_and_shown_held(client, show, other_user):
     services.hold_create(
-        user_id=other_user.id, show_id=str(show.id), seat_ids=["B2"], now=timezone.now()
+        client=CLIENT, user_id=other_user.id, show_id=str(show.id), seat_ids=["B2"]
     )
     html = client.get(f"/shows/{show.id}/seats/?seats=B1&seats=B2&seats=A4").content.decode()
     assert "1 seat: B1" in html
@@ -107,7 +112,7 @@ def test_submitting_the_same_form_twice_makes_one_hold(logged_in, show):
 
 def test_proceed_on_taken_seats_names_them_and_holds_nothing(logged_in, show, other_user):
     services.hold_create(
-        user_id=other_user.id, show_id=str(show.id), seat_ids=["B2"], now=timezone.now()
+        client=CLIENT, user_id=other_user.id, show_id=str(show.id), seat_ids=["B2"]
     )
     response = logged_in.post(f"/shows/{show.id}/hold/", {"seats": ["B1", "B2"]})
     html = response.content.decode()
@@ -120,7 +125,7 @@ def test_proceed_on_taken_seats_names_them_and_holds_nothing(logged_in, show, ot
 
 def test_proceed_conflict_with_htmx_swaps_the_picker_and_the_message(logged_in, show, other_user):
     services.hold_create(
-        user_id=other_user.id, show_id=str(show.id), seat_ids=["B2"], now=timezone.now()
+        client=CLIENT, user_id=other_user.id, show_id=str(show.id), seat_ids=["B2"]
     )
     response = logged_in.post(f"/shows/{show.id}/hold/", {"seats": ["B2"]}, **HTMX)
     html = response.content.decode()
@@ -131,7 +136,7 @@ def test_proceed_conflict_with_htmx_swaps_the_picker_and_the_message(logged_in, 
 
 def test_checkout_page_prefills_details_and_counts_down(logged_in, show, user):
     hold = services.hold_create(
-        user_id=user.id, show_id=str(show.id), seat_ids=["B1"], now=timezone.now()
+        client=CLIENT, user_id=user.id, show_id=str(show.id), seat_ids=["B1"]
     )
     html = logged_in.get(f"/holds/{hold.hold_id}/").content.decode()
     assert "Seats held for" in html
@@ -142,13 +147,11 @@ def test_checkout_page_prefills_details_and_counts_down(logged_in, show, user):
     assert "Continue to payment · ₹250.00" in html
 
 
-def test_checkout_of_an_expired_hold_offers_to_pick_again(logged_in, show, user):
+def test_checkout_of_an_expired_hold_offers_to_pick_again(logged_in, show, user, clock):
     hold = services.hold_create(
-        user_id=user.id,
-        show_id=str(show.id),
-        seat_ids=["B1"],
-        now=timezone.now() - timedelta(minutes=11),
+        client=CLIENT, user_id=user.id, show_id=str(show.id), seat_ids=["B1"]
     )
+    clock.advance(minutes=11)
     html = logged_in.get(f"/holds/{hold.hold_id}/").content.decode()
     assert "Time's up" in html
     assert f'href="/shows/{show.id}/seats/"' in html
@@ -156,7 +159,7 @@ def test_checkout_of_an_expired_hold_offers_to_pick_again(logged_in, show, user)
 
 def test_someone_elses_checkout_is_403(client, show, user, other_user):
     hold = services.hold_create(
-        user_id=user.id, show_id=str(show.id), seat_ids=["B1"], now=timezone.now()
+        client=CLIENT, user_id=user.id, show_id=str(show.id), seat_ids=["B1"]
     )
     client.force_login(other_user)
     response = client.get(f"/holds/{hold.hold_id}/")
@@ -165,14 +168,25 @@ def test_someone_elses_checkout_is_403(client, show, user, other_user):
 
 
 def test_checkout_needs_login(client, show):
-    response = client.get("/holds/whatever/")
+    hold_id = "2a0c7a44-1b6e-4f44-9d2c-3f1f6a0c2b71"
+    response = client.get(f"/holds/{hold_id}/")
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/?next=/holds/whatever/")
+    assert response["Location"].startswith(f"/accounts/login/?next=/holds/{hold_id}/")
+
+
+def test_ids_in_any_letter_case_reach_the_same_hold(logged_in, show, user):
+    hold = services.hold_create(
+        client=CLIENT, user_id=user.id, show_id=str(show.id), seat_ids=["B1"]
+    )
+    page = logged_in.get(f"/holds/{hold.hold_id.upper()}/")
+    assert page.status_code == 200
+    assert f'action="/holds/{hold.hold_id}/order/"' in page.content.decode()
+    assert logged_in.get(f"/holds/{hold.hold_id}x/").status_code == 404
 
 
 def test_invalid_details_are_shown_inline_and_nothing_changes(logged_in, show, user):
     hold = services.hold_create(
-        user_id=user.id, show_id=str(show.id), seat_ids=["B1"], now=timezone.now()
+        client=CLIENT, user_id=user.id, show_id=str(show.id), seat_ids=["B1"]
     )
     response = logged_in.post(
         f"/holds/{hold.hold_id}/order/", {"name": "Asha", "email": "nope", "phone": "12345"}, **HTMX
@@ -182,12 +196,12 @@ def test_invalid_details_are_shown_inline_and_nothing_changes(logged_in, show, u
     assert html.lstrip().startswith('<form id="customer-form"')
     assert "Enter a valid email address." in html
     assert "Enter a 10-digit Indian mobile number" in html
-    assert selectors.hold_get(user_id=user.id, hold_id=hold.hold_id).is_active(timezone.now())
+    assert selectors.hold_get(user_id=user.id, hold_id=hold.hold_id).is_active
 
 
 def test_details_make_the_order_and_pay_issues_the_ticket(logged_in, show, user):
     hold = services.hold_create(
-        user_id=user.id, show_id=str(show.id), seat_ids=["B1", "A1"], now=timezone.now()
+        client=CLIENT, user_id=user.id, show_id=str(show.id), seat_ids=["B1", "A1"]
     )
     response = logged_in.post(
         f"/holds/{hold.hold_id}/order/",
@@ -213,25 +227,21 @@ def test_details_make_the_order_and_pay_issues_the_ticket(logged_in, show, user)
 
 def test_paying_twice_with_the_same_form_is_one_payment(logged_in, show, user):
     hold = services.hold_create(
-        user_id=user.id, show_id=str(show.id), seat_ids=["B1"], now=timezone.now()
+        client=CLIENT, user_id=user.id, show_id=str(show.id), seat_ids=["B1"]
     )
-    order = services.order_create(
-        user_id=user.id, hold_id=hold.hold_id, customer=CUSTOMER, now=timezone.now()
-    )
+    order = services.order_create(user_id=user.id, hold_id=hold.hold_id, customer=CUSTOMER)
     first = logged_in.post(f"/orders/{order.order_id}/pay/", {"payment_key": "k"})
     second = logged_in.post(f"/orders/{order.order_id}/pay/", {"payment_key": "k"})
     assert first.status_code == second.status_code == 302
     assert Booking.objects.count() == 1
 
 
-def test_paying_an_expired_order_says_so_in_words(logged_in, show, user, settings):
-    long_ago = timezone.now() - timedelta(minutes=6)
+def test_paying_an_expired_order_says_so_in_words(logged_in, show, user, clock):
     hold = services.hold_create(
-        user_id=user.id, show_id=str(show.id), seat_ids=["B1"], now=long_ago
+        client=CLIENT, user_id=user.id, show_id=str(show.id), seat_ids=["B1"]
     )
-    order = services.order_create(
-        user_id=user.id, hold_id=hold.hold_id, customer=CUSTOMER, now=long_ago
-    )
+    order = services.order_create(user_id=user.id, hold_id=hold.hold_id, customer=CUSTOMER)
+    clock.advance(minutes=6)
     response = logged_in.post(f"/orders/{order.order_id}/pay/", {"payment_key": "k"}, **HTMX)
     assert response.status_code == 409
     assert response["HX-Retarget"] == "#messages"
@@ -242,44 +252,31 @@ def test_paying_an_expired_order_says_so_in_words(logged_in, show, user, setting
 
 def test_cancel_releases_the_hold_or_the_order(logged_in, show, user):
     hold = services.hold_create(
-        user_id=user.id, show_id=str(show.id), seat_ids=["B1"], now=timezone.now()
+        client=CLIENT, user_id=user.id, show_id=str(show.id), seat_ids=["B1"]
     )
     response = logged_in.post(f"/holds/{hold.hold_id}/release/")
     assert response["Location"] == f"/shows/{show.id}/seats/"
     assert [m.message for m in get_messages(response.wsgi_request)] == ["Your seats were released."]
     hold = services.hold_create(
-        user_id=user.id, show_id=str(show.id), seat_ids=["B1"], now=timezone.now()
+        client=CLIENT, user_id=user.id, show_id=str(show.id), seat_ids=["B1"]
     )
-    order = services.order_create(
-        user_id=user.id, hold_id=hold.hold_id, customer=CUSTOMER, now=timezone.now()
-    )
+    order = services.order_create(user_id=user.id, hold_id=hold.hold_id, customer=CUSTOMER)
     response = logged_in.post(f"/orders/{order.order_id}/cancel/")
     assert response["Location"] == f"/shows/{show.id}/seats/"
     assert not active_holds()
 
 
-def test_my_bookings_lists_orders_newest_first_with_status(logged_in, show, user):
-    now = timezone.now()
-    first = services.order_create(
-        user_id=user.id,
-        customer=CUSTOMER,
-        now=now,
-        hold_id=services.hold_create(
-            user_id=user.id, show_id=str(show.id), seat_ids=["B1"], now=now
-        ).hold_id,
-    )
-    services.order_confirm_payment(
-        user_id=user.id, order_id=first.order_id, idempotency_key=None, now=now
-    )
-    later = now + timedelta(seconds=5)
-    services.order_create(
-        user_id=user.id,
-        customer=CUSTOMER,
-        now=later,
-        hold_id=services.hold_create(
-            user_id=user.id, show_id=str(show.id), seat_ids=["B2"], now=later
-        ).hold_id,
-    )
+def test_my_bookings_lists_orders_newest_first_with_status(logged_in, show, user, clock):
+    def order(seat):
+        hold = services.hold_create(
+            client=CLIENT, user_id=user.id, show_id=str(show.id), seat_ids=[seat]
+        )
+        return services.order_create(user_id=user.id, customer=CUSTOMER, hold_id=hold.hold_id)
+
+    first = order("B1")
+    services.order_confirm_payment(user_id=user.id, order_id=first.order_id, idempotency_key=None)
+    clock.advance(seconds=5)
+    order("B2")
     html = logged_in.get("/bookings/").content.decode()
     assert html.index("Awaiting payment") < html.index("Confirmed · BMS-")
 

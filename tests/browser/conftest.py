@@ -6,8 +6,12 @@ booking store with the test; settings changed by a test apply to it too.
 
 import os
 import shutil
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
+
+from tests import factories
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -75,3 +79,19 @@ def new_page(browser, live_server):
     yield open_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def show(transactional_db):
+    """A show tomorrow at 8 PM (the live server runs in another thread: real commits)."""
+    start = timezone.localtime(timezone.now() + timedelta(days=1)).replace(
+        hour=20, minute=0, second=0, microsecond=0
+    )
+    return factories.show_create(start_time=start)
+
+
+@pytest.fixture
+def user(django_user_model):
+    return django_user_model.objects.create_user(
+        "asha", "asha@example.com", "pass-word-123", first_name="Asha", last_name="Rao"
+    )

@@ -1,7 +1,6 @@
 """The moviegoer's flows in a real browser."""
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -9,21 +8,6 @@ from playwright.sync_api import expect
 
 from booking.models import Booking
 from tests import factories
-
-
-@pytest.fixture
-def show(transactional_db):
-    start = timezone.localtime(timezone.now() + timedelta(days=1)).replace(
-        hour=20, minute=0, second=0, microsecond=0
-    )
-    return factories.show_create(start_time=start)
-
-
-@pytest.fixture
-def user(django_user_model):
-    return django_user_model.objects.create_user(
-        "asha", "asha@example.com", "pass-word-123", first_name="Asha", last_name="Rao"
-    )
 
 
 def seat(page, seat_id):
@@ -123,7 +107,7 @@ def test_seats_taken_elsewhere_appear_without_a_reload(new_page, show, user):
     page = new_page()
     page.goto(f"/shows/{show.id}/seats/")
     expect(seat(page, "B5")).to_be_enabled()
-    services.hold_create(user_id=user.id, show_id=str(show.id), seat_ids=["B5"], now=timezone.now())
+    services.hold_create(user_id=user.id, client="x", show_id=str(show.id), seat_ids=["B5"])
     expect(seat(page, "B5")).to_be_disabled(timeout=10_000)
 
 

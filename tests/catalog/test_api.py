@@ -53,10 +53,19 @@ def test_movie_detail_shape(api, db):
     }
 
 
+UNKNOWN = "00000000-0000-4000-8000-000000000000"
+
+
 def test_unknown_movie_is_404_movie_not_found(api, db):
-    response = api.get("/api/v1/movies/not-a-movie")
+    response = api.get(f"/api/v1/movies/{UNKNOWN}")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "MOVIE_NOT_FOUND"
+
+
+@pytest.mark.parametrize("spelling", ["not-a-movie", "6f1c%0A", "%20" + UNKNOWN])
+def test_a_malformed_id_is_404_not_found(api, db, spelling):
+    response = api.get(f"/api/v1/movies/{spelling}")
+    assert (response.status_code, response.json()["error"]["code"]) == (404, "NOT_FOUND")
 
 
 def test_shows_for_date_shape(api, show):
@@ -118,7 +127,7 @@ def test_seat_map_shape(api, show):
 
 
 def test_unknown_show_is_404_show_not_found(api, db):
-    response = api.get("/api/v1/shows/nope/seatmap")
+    response = api.get(f"/api/v1/shows/{UNKNOWN}/seatmap")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "SHOW_NOT_FOUND"
 

@@ -14,9 +14,13 @@ from catalog.sources import get_catalog
 from catalog.sources.lambda_api import LambdaCatalog
 
 BASE = "https://lambda.example.test/prod"
+UNKNOWN = "00000000-0000-4000-8000-000000000000"
+
+MOVIE_ID = "6f1c2a4e-8d1b-4c3a-9e2f-1a2b3c4d5e6f"
+SHOW_ID = "f3681b2c-7a9e-4d10-8b6c-0c1d2e3f4a5b"
 
 MOVIE = {
-    "movie_id": "m-1",
+    "movie_id": MOVIE_ID,
     "title": "RRR",
     "about": "Two revolutionaries.",
     "thumbnail_url": "https://img.example.test/rrr.jpg",
@@ -31,7 +35,7 @@ MOVIE = {
     "brand_new_field": {"x": 1},
 }
 SEATMAP = {
-    "showId": "s-1",
+    "showId": SHOW_ID,
     "movieTitle": "",
     "theatreName": "PVR Phoenix Mills",
     "startTime": "2025-12-17 18:00:00+00:00",
@@ -80,7 +84,10 @@ def test_movie_list_normalises_snake_case_and_string_numbers(lambda_catalog, moc
         },
     )
     page = lambda_catalog.movie_list(limit=20, offset=0)
-    assert [card.movie_id for card in page.movies] == ["m-1", "m-2"]
+    assert [card.movie_id for card in page.movies] == [
+        MOVIE_ID,
+        "m-2",
+    ]
     assert page.movies[0].rating == Decimal("8.8")
     assert page.movies[1].rating is None
     assert page.movies[1].duration_mins == 120
@@ -89,8 +96,8 @@ def test_movie_list_normalises_snake_case_and_string_numbers(lambda_catalog, moc
 
 
 def test_movie_get_reads_every_field_and_ignores_unknown_ones(lambda_catalog, mocked):
-    mocked.get(f"{BASE}/movies/m-1", json=MOVIE)
-    movie = lambda_catalog.movie_get(movie_id="m-1")
+    mocked.get(f"{BASE}/movies/{MOVIE_ID}", json=MOVIE)
+    movie = lambda_catalog.movie_get(movie_id=MOVIE_ID)
     assert movie.title == "RRR"
     assert movie.release_date == date(2022, 3, 25)
     assert movie.format == "2D, IMAX"
@@ -98,27 +105,42 @@ def test_movie_get_reads_every_field_and_ignores_unknown_ones(lambda_catalog, mo
 
 
 def test_movie_get_is_cached(lambda_catalog, mocked):
-    mocked.get(f"{BASE}/movies/m-1", json=MOVIE)
-    lambda_catalog.movie_get(movie_id="m-1")
-    lambda_catalog.movie_get(movie_id="m-1")
+    mocked.get(f"{BASE}/movies/{MOVIE_ID}", json=MOVIE)
+    lambda_catalog.movie_get(movie_id=MOVIE_ID)
+    lambda_catalog.movie_get(movie_id=MOVIE_ID)
     assert len(mocked.calls) == 1
 
 
 @pytest.mark.parametrize("status", [400, 404])
 def test_service_not_found_or_bad_id_becomes_movie_not_found(lambda_catalog, mocked, status):
     mocked.get(
-        f"{BASE}/movies/nope",
+        f"{BASE}/movies/{UNKNOWN}",
         status=status,
         json={"error": {"message": "Movie not found", "timestamp": "…"}},
     )
     with pytest.raises(MovieNotFound):
-        lambda_catalog.movie_get(movie_id="nope")
+        lambda_catalog.movie_get(movie_id=UNKNOWN)
+
+
+@pytest.mark.parametrize("spelling", ["nope", "F368-…", f"{UNKNOWN}\n", f" {UNKNOWN}"])
+def test_malformed_ids_are_not_found_without_asking_the_service(lambda_catalog, mocked, spelling):
+    with pytest.raises(ShowNotFound):
+        lambda_catalog.show_get(show_id=spelling)
+    with pytest.raises(MovieNotFound):
+        lambda_catalog.movie_get(movie_id=spelling)
+    assert len(mocked.calls) == 0
+
+
+def test_ids_the_service_echoes_in_upper_case_come_back_canonical(lambda_catalog, mocked):
+    upper = "F3681B2C-7A9E-4D10-8B6C-0C1D2E3F4A5B"
+    mocked.get(f"{BASE}/shows/{upper.lower()}/seatmap", json={**SEATMAP, "showId": upper})
+    assert lambda_catalog.show_get(show_id=upper.lower()).show_id == upper.lower()
 
 
 def test_unknown_show_becomes_show_not_found(lambda_catalog, mocked):
-    mocked.get(f"{BASE}/shows/nope/seatmap", status=404, json={"error": {"message": "x"}})
+    mocked.get(f"{BASE}/shows/{UNKNOWN}/seatmap", status=404, json={"error": {"message": "x"}})
     with pytest.raises(ShowNotFound):
-        lambda_catalog.show_get(show_id="nope")
+        lambda_catalog.show_get(show_id=UNKNOWN)
 
 
 @pytest.mark.parametrize(
@@ -133,51 +155,59 @@ def test_unknown_show_becomes_show_not_found(lambda_catalog, mocked):
     ],
 )
 def test_failures_become_catalog_unavailable(lambda_catalog, mocked, status, body, content_type):
-    mocked.get(f"{BASE}/movies/m-1", status=status, body=body, content_type=content_type)
+    mocked.get(
+        f"{BASE}/movies/{MOVIE_ID}",
+        status=status,
+        body=body,
+        content_type=content_type,
+    )
     with pytest.raises(CatalogUnavailable):
-        lambda_catalog.movie_get(movie_id="m-1")
+        lambda_catalog.movie_get(movie_id=MOVIE_ID)
 
 
 def test_missing_required_field_becomes_catalog_unavailable(lambda_catalog, mocked):
-    mocked.get(f"{BASE}/movies/m-1", json={**MOVIE, "title": ""})
+    mocked.get(f"{BASE}/movies/{MOVIE_ID}", json={**MOVIE, "title": ""})
     with pytest.raises(CatalogUnavailable):
-        lambda_catalog.movie_get(movie_id="m-1")
+        lambda_catalog.movie_get(movie_id=MOVIE_ID)
 
 
 def test_timeout_becomes_catalog_unavailable(lambda_catalog, mocked):
-    mocked.get(f"{BASE}/movies/m-1", body=requests.ReadTimeout("slow"))
+    mocked.get(f"{BASE}/movies/{MOVIE_ID}", body=requests.ReadTimeout("slow"))
     with pytest.raises(CatalogUnavailable):
-        lambda_catalog.movie_get(movie_id="m-1")
+        lambda_catalog.movie_get(movie_id=MOVIE_ID)
     assert len(mocked.calls) == 1  # a read timeout is not retried
 
 
 def test_gateway_errors_are_retried_then_succeed(lambda_catalog, mocked):
-    mocked.get(f"{BASE}/movies/m-1", status=503, body="")
-    mocked.get(f"{BASE}/movies/m-1", status=502, body="")
-    mocked.get(f"{BASE}/movies/m-1", json=MOVIE)
-    assert lambda_catalog.movie_get(movie_id="m-1").title == "RRR"
+    mocked.get(f"{BASE}/movies/{MOVIE_ID}", status=503, body="")
+    mocked.get(f"{BASE}/movies/{MOVIE_ID}", status=502, body="")
+    mocked.get(f"{BASE}/movies/{MOVIE_ID}", json=MOVIE)
+    assert lambda_catalog.movie_get(movie_id=MOVIE_ID).title == "RRR"
     assert len(mocked.calls) == 3
 
 
 def test_gateway_errors_give_up_after_the_retry_budget(lambda_catalog, mocked):
-    mocked.get(f"{BASE}/movies/m-1", status=504, body="")
+    mocked.get(f"{BASE}/movies/{MOVIE_ID}", status=504, body="")
     with pytest.raises(CatalogUnavailable):
-        lambda_catalog.movie_get(movie_id="m-1")
+        lambda_catalog.movie_get(movie_id=MOVIE_ID)
     assert len(mocked.calls) == 3  # the first try and two retries
 
 
 def test_connection_errors_are_retried(lambda_catalog, mocked):
-    mocked.get(f"{BASE}/movies/m-1", body=requests.ConnectionError("refused"))
+    mocked.get(
+        f"{BASE}/movies/{MOVIE_ID}",
+        body=requests.ConnectionError("refused"),
+    )
     with pytest.raises(CatalogUnavailable):
-        lambda_catalog.movie_get(movie_id="m-1")
+        lambda_catalog.movie_get(movie_id=MOVIE_ID)
 
 
 def test_shows_normalise_statuses_times_and_prices(lambda_catalog, mocked):
     mocked.get(
-        f"{BASE}/movies/m-1/shows",
+        f"{BASE}/movies/{MOVIE_ID}/shows",
         match=[matchers.query_param_matcher({"date": "2025-12-17"})],
         json={
-            "movieId": "m-1",
+            "movieId": MOVIE_ID,
             "date": "2025-12-17",
             "theatres": [
                 {
@@ -209,7 +239,7 @@ def test_shows_normalise_statuses_times_and_prices(lambda_catalog, mocked):
                             "status": "filling_fast",
                         },
                         {
-                            "showId": "s-1",
+                            "showId": SHOW_ID,
                             "startTime": "2025-12-17T18:00:00+00:00",
                             "price": 350.0,
                             "status": "active",
@@ -219,11 +249,11 @@ def test_shows_normalise_statuses_times_and_prices(lambda_catalog, mocked):
             ],
         },
     )
-    theatres = lambda_catalog.theatre_shows_for_date(movie_id="m-1", day=date(2025, 12, 17))
+    theatres = lambda_catalog.theatre_shows_for_date(movie_id=MOVIE_ID, day=date(2025, 12, 17))
     assert [t.name for t in theatres] == ["Alpha Cinemas", "Zeta Cinemas"]
     alpha = theatres[0]
     assert (alpha.lat, alpha.lng, alpha.cancellation_available) == (19.01, 72.83, True)
-    assert [s.show_id for s in alpha.shows] == ["s-1", "s-2"]
+    assert [s.show_id for s in alpha.shows] == [SHOW_ID, "s-2"]
     assert alpha.shows[1].start_time == datetime(2025, 12, 17, 20, tzinfo=UTC)
     assert alpha.shows[1].price == Decimal("350.00")
     assert [s.source_status for s in alpha.shows] == [
@@ -235,8 +265,8 @@ def test_shows_normalise_statuses_times_and_prices(lambda_catalog, mocked):
 
 
 def test_seatmap_becomes_one_tier_layout_at_the_show_price(lambda_catalog, mocked):
-    mocked.get(f"{BASE}/shows/s-1/seatmap", json=SEATMAP)
-    show = lambda_catalog.show_get(show_id="s-1")
+    mocked.get(f"{BASE}/shows/{SHOW_ID}/seatmap", json=SEATMAP)
+    show = lambda_catalog.show_get(show_id=SHOW_ID)
     assert show.start_time == datetime(2025, 12, 17, 18, tzinfo=UTC)
     assert show.movie_title == ""
     assert [tier.price for tier in show.layout.tiers] == [Decimal("350.00")]
@@ -250,6 +280,9 @@ def test_seatmap_becomes_one_tier_layout_at_the_show_price(lambda_catalog, mocke
 
 
 def test_seatmap_with_bad_datetime_is_unavailable(lambda_catalog, mocked):
-    mocked.get(f"{BASE}/shows/s-1/seatmap", json={**SEATMAP, "startTime": "yesterday"})
+    mocked.get(
+        f"{BASE}/shows/{SHOW_ID}/seatmap",
+        json={**SEATMAP, "startTime": "yesterday"},
+    )
     with pytest.raises(CatalogUnavailable):
-        lambda_catalog.show_get(show_id="s-1")
+        lambda_catalog.show_get(show_id=SHOW_ID)

@@ -6,7 +6,7 @@ import pytest
 import responses
 from django.utils import timezone
 
-from tests.catalog.test_lambda_source import BASE, MOVIE, SEATMAP
+from tests.catalog.test_lambda_source import BASE, MOVIE, MOVIE_ID, SEATMAP, SHOW_ID
 
 
 def test_home_lists_movies(client, show):
@@ -93,11 +93,11 @@ def test_pages_show_the_lambda_catalog(client, db, settings):
     settings.BMS_API_URL = BASE
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
         mocked.get(f"{BASE}/movies", json={"movies": [MOVIE], "pagination": {}})
-        mocked.get(f"{BASE}/movies/m-1", json=MOVIE)
-        mocked.get(f"{BASE}/shows/s-1/seatmap", json=SEATMAP)
+        mocked.get(f"{BASE}/movies/{MOVIE_ID}", json=MOVIE)
+        mocked.get(f"{BASE}/shows/{SHOW_ID}/seatmap", json=SEATMAP)
         home = client.get("/").content.decode()
-        movie = client.get("/movies/m-1/").content.decode()
-        seats = client.get("/shows/s-1/seats/").content.decode()
+        movie = client.get(f"/movies/{MOVIE_ID}/").content.decode()
+        seats = client.get(f"/shows/{SHOW_ID}/seats/").content.decode()
     assert "RRR" in home
     assert "https://img.example.test/rrr.jpg" in home
     assert "Telugu" in movie

@@ -1,7 +1,9 @@
-"""Tidy the booking store: forget holds and orders that ended long ago.
+"""The sweeper: bring the booking store in line with the database, and tidy it.
 
-Optional: expiry is computed when state is read, so nothing depends on this running.
-It only bounds the memory the store uses."""
+Optional for correctness: expiry is computed when state is read, the database is the
+record of every sale, and a show's next seat map records its sales in the store. The
+sweeper records paid orders the store missed anyway (paid while it was unreachable, or
+left in payment by a failure) and forgets holds and orders that ended long ago."""
 
 from datetime import timedelta
 
@@ -12,11 +14,17 @@ from booking import services
 
 
 class Command(BaseCommand):
-    help = "Forget holds and orders that ended more than --keep-hours ago (default 24)."
+    help = (
+        "Record sales the store missed, and forget holds and orders that ended over "
+        "--keep-hours ago (default 24)."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--keep-hours", type=float, default=24.0)
 
     def handle(self, *args, keep_hours: float, **options) -> None:
-        removed = services.bookings_purge(now=timezone.now(), keep_for=timedelta(hours=keep_hours))
-        self.stdout.write(f"Removed {removed} ended holds and orders.")
+        report = services.bookings_sweep(keep_for=timedelta(hours=keep_hours), now=timezone.now())
+        self.stdout.write(
+            f"Recorded {report.sales_recorded} sales the store had missed; "
+            f"removed {report.records_purged} ended holds and orders."
+        )

@@ -1,0 +1,69 @@
+"""Every key the Redis booking store uses, named in one place.
+
+A show's keys carry the hash tag ``{show:<id>}``, so a Redis Cluster keeps them on one
+slot and a script may touch all of them. Those are the only keys a script touches,
+apart from the indexes below on a single Redis server.
+
+Indexes span shows, so on a cluster they live on other slots: a pointer from a hold or
+order id to its show, user and client address (``<p>:hold:<id>``); sorted sets of
+holds, orders and shows for staff and the sweeper; and each user's holds and orders
+(``<p>:{user:<id>}:holds``, tagged by user so a user's two indexes share a slot). On a
+single server the scripts write them in the same atomic step; on a cluster they are
+written right after a step succeeds, and only then.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ShowKeys:
+    base: str
+
+    @property
+    def claims(self) -> str:
+        """Hash: seat -> ``<owner id>|<until µs>`` (until 0: sold)."""
+        return f"{self.base}claims"
+
+    @property
+    def versions(self) -> str:
+        """Hash: seat -> version, and ``*`` -> the show's version."""
+        return f"{self.base}versions"
+
+    @property
+    def stats(self) -> str:
+        """Hash: tier -> requests processed (the show's booking queues)."""
+        return f"{self.base}stats"
+
+    def user(self, user_id: int | str) -> str:
+        """Hash: owner id -> ``<seats>|<until µs>`` of one user's active claims."""
+        return f"{self.base}user:{user_id}"
+
+    def client(self, client: str) -> str:
+        """Hash: as ``user``, for one client address across accounts."""
+        return f"{self.base}client:{client}"
+
+    def hold(self, hold_id: str) -> str:
+        return f"{self.base}hold:{hold_id}"
+
+    def order(self, order_id: str) -> str:
+        return f"{self.base}order:{order_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Keys:
+    prefix: str
+
+    def show(self, show_id: str) -> ShowKeys:
+        return ShowKeys(f"{self.prefix}:{{show:{show_id}}}:")
+
+    def pointer(self, kind: str, record_id: str) -> str:
+        """String: ``<show id>|<user id>|<client>`` of a hold or order."""
+        return f"{self.prefix}:{kind}:{record_id}"
+
+    def index(self, kind: str) -> str:
+        """Sorted set of ``<show id>|<id>`` scored by when the record ends (``holds``,
+        ``orders``), or of show ids scored by their last change (``shows``)."""
+        return f"{self.prefix}:{kind}s"
+
+    def user_index(self, kind: str, user_id: int) -> str:
+        return f"{self.prefix}:{{user:{user_id}}}:{kind}s"

@@ -1,0 +1,104 @@
+"""What every JSON API view shares: input parsing, canonical ids, times and pagination.
+
+The apps build their endpoints on these, so a query, a body, an id and a page are read and
+written the same way everywhere under ``/api/``.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import parsers, serializers
+from rest_framework.exceptions import ParseError
+from rest_framework.request import Request
+
+from bookmyshow.ids import canonical_id
+from bookmyshow.text import is_token, no_control_characters
+
+
+def iso(moment: datetime) -> str:
+    """An aware datetime in local time with its offset (``...+05:30``)."""
+    return timezone.localtime(moment).isoformat()
+
+
+def pagination_json(*, limit: int, offset: int, has_more: bool) -> dict[str, Any]:
+    return {"limit": limit, "offset": offset, "hasMore": has_more}
+
+
+def parse_query(serializer_class: type[serializers.Serializer], request: Request) -> dict:
+    query = serializer_class(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return query.validated_data
+
+
+def parse_body(serializer_class: type[serializers.Serializer], request: Request) -> dict:
+    body = serializer_class(data=request.data)
+    body.is_valid(raise_exception=True)
+    return body.validated_data
+
+
+class PaginationOutput(serializers.Serializer):
+    limit = serializers.IntegerField()
+    offset = serializers.IntegerField()
+    hasMore = serializers.BooleanField()
+
+
+class PageQuery(serializers.Serializer):
+    limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
+    offset = serializers.IntegerField(min_value=0, max_value=1_000_000, default=0)
+
+
+class StrictCharField(serializers.CharField):
+    """A string, and only a string (DRF's CharField would turn 7 into "7"), without
+    control characters."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(no_control_characters)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+@extend_schema_field(OpenApiTypes.UUID)
+class IdField(serializers.Field):
+    """A UUID in any letter case, read as its canonical (lower-case) spelling."""
+
+    default_error_messages = {"invalid": "Must be an id (a UUID)."}
+
+    def to_internal_value(self, data: object) -> str:
+        canonical = canonical_id(data)
+        if canonical is None:
+            self.fail("invalid")
+        return canonical
+
+    def to_representation(self, value: str) -> str:
+        return value
+
+
+def idempotency_key(request: Request) -> str | None:
+    """The request's ``Idempotency-Key`` header, or None. Raises a validation error when
+    it is not 1 to 255 printable ASCII characters."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not is_token(key):
+        raise serializers.ValidationError(
+            {"Idempotency-Key": ["Use 1 to 255 printable ASCII characters without spaces."]}
+        )
+    return key
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, with absurdly nested input refused as a parse error (400)
+    instead of overflowing the decoder's recursion limit (a 500)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError("JSON parse error - nested too deeply.") from None

@@ -1,0 +1,1 @@
+"""Test-support helpers: real servers and fixtures that tests start themselves."""
