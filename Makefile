@@ -41,7 +41,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .test-db.sqlite3*
+	rm -rf $(VENV) staticfiles .pytest_cache
 
 bench: $(STAMP)
 	$(PY) benchmarks/booking_bench.py

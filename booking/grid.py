@@ -5,37 +5,42 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from booking.seats import SeatState
 from booking.selectors import SeatMap
 from catalog.domain import Seat, Tier
 
 
-class SeatState(StrEnum):
+class CellState(StrEnum):
+    """A seat as the picker draws it: its state (``booking.seats``), or selected."""
+
     AVAILABLE = "available"
     SELECTED = "selected"
-    HELD = "held"  # by someone else, or in an order waiting for payment
-    SOLD = "sold"  # sold, broken or kept by the house
+    HELD = "held"
+    SOLD = "sold"
+    BLOCKED = "blocked"
 
     @property
     def label(self) -> str:
         return {
-            SeatState.AVAILABLE: "available",
-            SeatState.SELECTED: "selected",
-            SeatState.HELD: "held by someone else",
-            SeatState.SOLD: "sold",
+            CellState.AVAILABLE: "available",
+            CellState.SELECTED: "selected",
+            CellState.HELD: "held by someone else",
+            CellState.SOLD: "sold",
+            CellState.BLOCKED: "not for sale",
         }[self]
 
 
 @dataclass(frozen=True, slots=True)
 class GridSeat:
     seat: Seat
-    state: SeatState
+    state: CellState
     price: Decimal
     tier_name: str
     grid_column: int  # CSS grid column, after the row label and the centring offset
 
     @property
     def selectable(self) -> bool:
-        return self.state in (SeatState.AVAILABLE, SeatState.SELECTED)
+        return self.state in (CellState.AVAILABLE, CellState.SELECTED)
 
     @property
     def accessible_label(self) -> str:
@@ -95,11 +100,8 @@ def seat_grid_build(seat_map: SeatMap, *, selected: Collection[str] = ()) -> Sea
     return SeatGrid(sections=tuple(sections), columns=width)
 
 
-def _state(seat_id: str, seat_map: SeatMap, selected: Collection[str]) -> SeatState:
-    if seat_id in seat_map.unavailable_seat_ids:
-        return SeatState.SOLD
-    if seat_id in seat_map.held_seat_ids:
-        return SeatState.HELD
-    if seat_id in selected:
-        return SeatState.SELECTED
-    return SeatState.AVAILABLE
+def _state(seat_id: str, seat_map: SeatMap, selected: Collection[str]) -> CellState:
+    state = seat_map.state(seat_id)
+    if state is SeatState.AVAILABLE and seat_id in selected:
+        return CellState.SELECTED
+    return CellState(state.value)

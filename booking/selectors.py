@@ -12,6 +12,7 @@ from booking import sales
 from booking.domain import Hold, Order
 from booking.errors import HoldNotFound, NotYours, OrderNotFound
 from booking.models import Booking, SoldSeat
+from booking.seats import SeatState, is_on_sale, seat_states
 from booking.stores import get_store
 from catalog.domain import Availability, Show, ShowTime, TheatreShows
 from catalog.sources import get_catalog
@@ -20,10 +21,22 @@ from catalog.sources import get_catalog
 @dataclass(frozen=True, slots=True)
 class SeatMap:
     show: Show
-    unavailable_seat_ids: frozenset[str]  # sold, blocked
-    held_seat_ids: frozenset[str]  # in active holds and pending orders, of anyone
+    states: dict[str, SeatState]  # every seat that is not available
     version: int  # the store's version of the show's seats
     as_of: datetime  # the store's clock
+
+    def state(self, seat_id: str) -> SeatState:
+        return self.states.get(seat_id, SeatState.AVAILABLE)
+
+    @property
+    def unavailable_seat_ids(self) -> frozenset[str]:
+        """Sold and blocked seats (the API's ``unavailableSeatIds``)."""
+        return frozenset(s for s, state in self.states.items() if state is not SeatState.HELD)
+
+    @property
+    def held_seat_ids(self) -> frozenset[str]:
+        """Seats in live holds and pending orders of anyone, or held at the source."""
+        return frozenset(s for s, state in self.states.items() if state is SeatState.HELD)
 
 
 def seat_map_get(*, show_id: str) -> SeatMap:
@@ -35,11 +48,9 @@ def seat_map_get(*, show_id: str) -> SeatMap:
     sold = sales.sold_seat_ids(show_id=show.show_id)
     if sold - claims.sold:
         sales.sales_converge(show_id=show.show_id, store_sold=claims.sold)
-    unavailable = show.layout.blocked_seat_ids | claims.sold | sold
     return SeatMap(
         show=show,
-        unavailable_seat_ids=unavailable,
-        held_seat_ids=(claims.held | show.source_held_seat_ids) - unavailable,
+        states=seat_states(show, sold=sold, claims=claims),
         version=claims.version,
         as_of=claims.as_of,
     )
@@ -70,7 +81,7 @@ def theatre_shows_list(*, movie_id: str, day: date, now: datetime) -> tuple[List
     ``now``, each with its availability from live counts: blocked, sold and held seats
     over capacity (one store round trip for all of them)."""
     theatres = get_catalog().theatre_shows_for_date(movie_id=movie_id, day=day)
-    on_sale = [s for t in theatres for s in t.shows if s.start_time > now]
+    on_sale = [s for t in theatres for s in t.shows if is_on_sale(s.start_time, now)]
     claims = get_store().shows_claims([s.show_id for s in on_sale])
     sold = _sold_counts([s.show_id for s in on_sale])
     listed = []
@@ -85,7 +96,7 @@ def theatre_shows_list(*, movie_id: str, day: date, now: datetime) -> tuple[List
                 ),
             )
             for show_time in theatre.shows
-            if show_time.start_time > now
+            if is_on_sale(show_time.start_time, now)
         )
         if shows:
             listed.append(ListedTheatre(theatre=theatre, shows=shows))

@@ -31,6 +31,7 @@ from booking.errors import (
 )
 from booking.models import Booking
 from booking.pricing import price_seats
+from booking.seats import sales_close_at, seat_states
 from booking.stores import get_store
 from booking.stores.base import HoldRequest, OrderRequest, SeatClaim
 from bookmyshow.ratelimit import rate_limit_hit
@@ -69,13 +70,9 @@ def _checked_seats(show: Show, seat_ids: Sequence[str]) -> tuple[str, ...]:
 
 
 def _unavailable(show: Show) -> frozenset[str]:
-    """Seats no one may claim: blocked, held at the source, or sold (from the database,
-    so a restarted store still refuses them)."""
-    return (
-        show.layout.blocked_seat_ids
-        | show.source_held_seat_ids
-        | sales.sold_seat_ids(show_id=show.show_id)
-    )
+    """Seats no one may claim, whatever the store says: blocked, held at the source, or
+    sold (read from the database, so a store that lost its state still refuses them)."""
+    return frozenset(seat_states(show, sold=sales.sold_seat_ids(show_id=show.show_id)))
 
 
 def _seat_claim(show: Show, seat_ids: Sequence[str]) -> SeatClaim:
@@ -85,7 +82,7 @@ def _seat_claim(show: Show, seat_ids: Sequence[str]) -> SeatClaim:
         tiers=tuple(show.layout.seats_by_id[seat].tier for seat in seats),
         amount=price_seats(show.layout, seats).total,
         unavailable=_unavailable(show),
-        sales_close_at=show.start_time,
+        sales_close_at=sales_close_at(show.start_time),
         user_limit=settings.MAX_ACTIVE_SEATS_PER_USER,
         client_limit=settings.MAX_ACTIVE_SEATS_PER_CLIENT,
     )
@@ -190,6 +187,7 @@ def order_create(
             customer=customer,
             ttl=timedelta(seconds=settings.ORDER_TTL_SECONDS),
             unavailable=_unavailable(show),
+            sales_close_at=sales_close_at(show.start_time),
             fingerprint=fingerprint,
         )
     )

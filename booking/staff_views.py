@@ -3,6 +3,7 @@ permission it acts on (``booking.admin`` registers them): looking needs
 ``view_live_booking``, releasing, cancelling and sweeping need ``manage_live_booking``,
 admitting tickets needs ``check_in_booking``. They work on every store backend."""
 
+from collections import Counter
 from datetime import timedelta
 
 from django.contrib import admin, messages
@@ -96,26 +97,11 @@ def orders(request: HttpRequest) -> HttpResponse:
 def show_seats(request: HttpRequest, show_id: str) -> HttpResponse:
     seat_map = selectors.seat_map_get(show_id=show_id)
     versions = get_store().seat_versions(seat_map.show.show_id)
-    blocked = seat_map.show.layout.blocked_seat_ids
     seats = [
-        (
-            seat,
-            "blocked"
-            if seat.seat_id in blocked
-            else "sold"
-            if seat.seat_id in seat_map.unavailable_seat_ids
-            else "held"
-            if seat.seat_id in seat_map.held_seat_ids
-            else "free",
-            versions.get(seat.seat_id, 0),
-        )
-        for row in seat_map.show.layout.rows
-        for seat in row.seats
+        (seat, seat_map.state(seat.seat_id).value, versions.get(seat.seat_id, 0))
+        for seat in seat_map.show.layout.seats
     ]
-    counts = {
-        state: sum(1 for _, s, _ in seats if s == state)
-        for state in ("free", "held", "sold", "blocked")
-    }
+    counts = Counter(state for _, state, _ in seats)
     return _render(
         request,
         "admin/booking/live_show.html",

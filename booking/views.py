@@ -85,6 +85,7 @@ def _seat_picker_context(
         "selected": chosen,
         "price": price_seats(layout, chosen),
         "too_many": len(chosen) > settings.MAX_SEATS_PER_HOLD,
+        "too_many_by": len(chosen) - settings.MAX_SEATS_PER_HOLD,
         "max_seats": settings.MAX_SEATS_PER_HOLD,
         "form_token": secrets.token_urlsafe(16),
         "conflict": conflict,

@@ -6,6 +6,7 @@ Every value that differs between a laptop and a deployment comes from the enviro
 
 import os
 import re
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -124,7 +125,8 @@ SQLITE_DEFAULT = {
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     },
-    "TEST": {"NAME": str(BASE_DIR / ".test-db.sqlite3")},
+    # One test database per test process, so two test runs never share a file.
+    "TEST": {"NAME": os.path.join(tempfile.gettempdir(), f"bms-test-{os.getpid()}.sqlite3")},
 }
 # Persistent connections are checked before reuse, so a restarted database is used again
 # without errors; a connection that cannot be made fails fast (a 503, not a hung worker).

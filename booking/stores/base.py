@@ -63,6 +63,7 @@ class OrderRequest:
     customer: Customer
     ttl: timedelta
     unavailable: frozenset[str]
+    sales_close_at: datetime
     fingerprint: str = ""
 
 
@@ -104,8 +105,8 @@ class BookingStore:
 
     def order_create(self, request: OrderRequest) -> Order:
         """Consume the active hold (it becomes CONVERTED, naming the order) and move its
-        claims to a new order waiting for payment for ``ttl`` (never past the show's
-        start). A repeat returns the order when the fingerprints match.
+        claims to a new order waiting for payment for ``ttl`` (never past
+        ``sales_close_at``). A repeat returns the order when the fingerprints match.
 
         Raises ``HoldNotFound``, ``NotYours``, ``HoldNotActive``, ``HoldChanged``,
         ``SalesClosed``, ``SeatUnavailable``, ``IdempotencyKeyReused``.

@@ -345,14 +345,14 @@ class MemoryBookingStore(BookingStore):
             hold = self._active_hold(request.hold_id, request.user_id, now)
             if hold.seat_ids != request.seat_ids:
                 raise HoldChanged()
-            if now >= request.show.start_time:
+            if now >= request.sales_close_at:
                 raise SalesClosed()
             conflicts = self._conflicts(
                 hold.show_id, hold.seat_ids, request.unavailable, hold.hold_id, now
             )
             if conflicts:
                 raise SeatUnavailable(conflicts)
-            expires = min(now + request.ttl, request.show.start_time)
+            expires = min(now + request.ttl, request.sales_close_at)
             order = OrderRecord(
                 order_id=request.order_id,
                 hold_id=hold.hold_id,
@@ -368,6 +368,7 @@ class MemoryBookingStore(BookingStore):
                 tickets_amount=request.tickets_amount,
                 convenience_fee=request.convenience_fee,
                 customer=request.customer,
+                sales_close_at=request.sales_close_at,
                 fingerprint=request.fingerprint,
             )
             self._holds[hold.hold_id] = dataclasses.replace(
@@ -401,7 +402,7 @@ class MemoryBookingStore(BookingStore):
             order = self._pending_order(order_id, user_id, now)
             if order.payment_started_at is not None:
                 return order.at(now)  # a retry resumes the payment in progress
-            if now >= order.show.start_time:
+            if now >= order.sales_close_at:
                 raise SalesClosed()
             sold_elsewhere = [seat for seat in order.seat_ids if seat in unavailable]
             if sold_elsewhere:

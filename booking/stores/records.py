@@ -88,6 +88,7 @@ class OrderRecord:
     tickets_amount: Decimal
     convenience_fee: Decimal
     customer: Customer
+    sales_close_at: datetime
     payment_started_at: datetime | None = None
     fingerprint: str = ""
 
@@ -232,6 +233,7 @@ def order_from_fields(fields: dict[str, str]) -> OrderRecord:
         tickets_amount=Decimal(fields["tickets"]),
         convenience_fee=Decimal(fields["fee"]),
         customer=Customer(*json.loads(fields["customer"])),
+        sales_close_at=from_us(fields["close"]),
         payment_started_at=from_us(fields["paying"]) if fields.get("paying") else None,
         fingerprint=fields.get("fp", ""),
     )

@@ -380,7 +380,7 @@ class RedisBookingStore(BookingStore):
                 csv(request.seat_ids),
                 csv(sorted(request.unavailable)),
                 _us(request.ttl),
-                to_us(request.show.start_time),
+                to_us(request.sales_close_at),
                 SHOW_KEYS_TTL_MS,
                 _us(RETENTION),
                 facts.pointer,

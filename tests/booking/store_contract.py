@@ -80,6 +80,7 @@ def hold_request(
 
 
 def order_request(clock, held, *, order_id=None, unavailable=(), starts_in=None, **extra):
+    start = clock.now + (timedelta(days=1) if starts_in is None else starts_in)
     return OrderRequest(
         order_id=order_id or new_id(),
         hold_id=held.hold_id,
@@ -91,7 +92,7 @@ def order_request(clock, held, *, order_id=None, unavailable=(), starts_in=None,
             theatre_id="t",
             theatre_name="PVR",
             screen_name="Audi 1",
-            start_time=clock.now + (timedelta(days=1) if starts_in is None else starts_in),
+            start_time=start,
         ),
         seat_ids=extra.get("seats", held.seat_ids),
         tickets_amount=PRICE * len(held.seat_ids),
@@ -99,6 +100,7 @@ def order_request(clock, held, *, order_id=None, unavailable=(), starts_in=None,
         customer=CUSTOMER,
         ttl=ORDER_TTL,
         unavailable=frozenset(unavailable),
+        sales_close_at=start,
         fingerprint=extra.get("fingerprint", ""),
     )
 

@@ -54,7 +54,7 @@ def test_seat_page_renders_layout_read_only_state(client, show):
     html = response.content.decode()
     assert "Prime · ₹250" in html
     assert 'aria-label="Row B, seat 4, Prime, ₹250, available"' in html
-    assert 'aria-label="Row A, seat 4, Classic, ₹150, sold"' in html
+    assert 'aria-label="Row A, seat 4, Classic, ₹150, not for sale"' in html
     assert "All eyes this way please" in html
 
 
@@ -101,5 +101,5 @@ def test_pages_show_the_lambda_catalog(client, db, settings):
     assert "RRR" in home
     assert "https://img.example.test/rrr.jpg" in home
     assert "Telugu" in movie
-    assert 'aria-label="Row A, seat 2, Standard, ₹350, sold"' in seats
+    assert 'aria-label="Row A, seat 2, Standard, ₹350, not for sale"' in seats
     assert 'aria-label="Row B, seat 1, Standard, ₹350, held by someone else"' in seats
