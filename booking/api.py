@@ -1,4 +1,4 @@
-"""The holds, orders, token and check-in endpoints of the JSON API: parse, call one
+"""The holds, orders and check-in endpoints of the JSON API: parse, call one
 service, render. Each response is rendered by the output serializer that documents it."""
 
 from django.utils import timezone
@@ -12,7 +12,6 @@ from rest_framework.views import APIView
 
 from booking import selectors, services
 from booking.domain import Customer, HoldStatus, OrderStatus, indian_mobile
-from bookmyshow.accounts import token_for_credentials
 from bookmyshow.api import (
     IdField,
     PageQuery,
@@ -75,11 +74,6 @@ class CustomerInput(serializers.Serializer):
 class OrderCreateInput(serializers.Serializer):
     holdId = IdField()
     customer = CustomerInput()
-
-
-class TokenInput(serializers.Serializer):
-    username = StrictCharField(max_length=150)
-    password = StrictCharField(max_length=128, trim_whitespace=False)
 
 
 class CheckInInput(serializers.Serializer):
@@ -162,15 +156,6 @@ class OrderOutput(serializers.Serializer):
 class OrderPageOutput(serializers.Serializer):
     orders = OrderOutput(many=True)
     pagination = PaginationOutput()
-
-
-class TokenOutput(serializers.Serializer):
-    token = serializers.CharField()
-
-
-class MeOutput(serializers.Serializer):
-    userId = serializers.IntegerField(source="id")
-    username = serializers.CharField()
 
 
 class CheckInOutput(serializers.Serializer):
@@ -296,28 +281,6 @@ class OrderCancelApi(BookingApi):
     def post(self, request: Request, order_id: str) -> Response:
         order = services.order_cancel(user_id=request.user.id, order_id=order_id)
         return Response(OrderOutput(order).data)
-
-
-class MeApi(BookingApi):
-    """Who the token or session belongs to: a cheap way for a client to check its login."""
-
-    @extend_schema(responses={200: MeOutput, **errors(401)})
-    def get(self, request: Request) -> Response:
-        return Response(MeOutput(request.user).data)
-
-
-class TokenApi(APIView):
-    authentication_classes = []
-
-    @extend_schema(
-        request=TokenInput,
-        auth=[],
-        responses={200: TokenOutput, **errors(400, 401, 413, 415, 429, 503)},
-    )
-    def post(self, request: Request) -> Response:
-        body = parse_body(TokenInput, request)
-        token = token_for_credentials(request, username=body["username"], password=body["password"])
-        return Response(TokenOutput({"token": token}).data)
 
 
 class CanCheckIn(BasePermission):

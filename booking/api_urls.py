@@ -5,8 +5,6 @@ from booking import api, show_api
 urlpatterns = [
     path("movies/<id:movie_id>/shows", show_api.MovieShowsApi.as_view(), name="movie-shows"),
     path("shows/<id:show_id>/seatmap", show_api.SeatMapApi.as_view(), name="seat-map"),
-    path("auth/token", api.TokenApi.as_view(), name="auth-token"),
-    path("auth/me", api.MeApi.as_view(), name="auth-me"),
     path("holds", api.HoldListApi.as_view(), name="hold-list"),
     path("holds/<id:hold_id>", api.HoldDetailApi.as_view(), name="hold-detail"),
     path("holds/<id:hold_id>/release", api.HoldReleaseApi.as_view(), name="hold-release"),

@@ -13,6 +13,7 @@ handler404 = "bookmyshow.errors.page_not_found"
 handler500 = "bookmyshow.errors.server_error"
 
 api_v1 = [
+    path("", include("bookmyshow.auth_api")),
     path("", include("catalog.api_urls")),
     path("", include("booking.api_urls")),
 ]
