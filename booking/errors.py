@@ -22,6 +22,8 @@ def _and_join(items: list[str]) -> str:
 
 
 class SeatUnavailable(BookingError):
+    """A seat is held, pending payment, sold or blocked (details.seatIds: every one)."""
+
     status_code = 409
     code = "SEAT_UNAVAILABLE"
 
@@ -36,6 +38,8 @@ class SeatUnavailable(BookingError):
 
 
 class UnknownSeat(BookingError):
+    """A seat id is not in the show's layout (details.seatIds)."""
+
     status_code = 400
     code = "UNKNOWN_SEAT"
 
@@ -48,8 +52,8 @@ class UnknownSeat(BookingError):
 
 
 class SeatLimitReached(BookingError):
-    """Too many seats of one show in active holds and pending orders: of one user
-    (``scope="user"``), or from one client address across accounts (``"client"``)."""
+    """Too many seats of one show in active holds and pending orders, of one user or of
+    one client address across accounts (details.limit, details.scope: user or client)."""
 
     status_code = 409
     code = "SEAT_LIMIT_REACHED"
@@ -67,6 +71,8 @@ class SeatLimitReached(BookingError):
 
 
 class TooManySeats(BookingError):
+    """Fewer than 1 or more than MAX_SEATS_PER_HOLD seats (details: field errors)."""
+
     status_code = 400
     code = "VALIDATION_ERROR"
 
@@ -93,8 +99,10 @@ class SalesClosed(BookingError):
 
 
 class DuplicateRequest(BookingError):
-    """A hold or order with the requested id exists already: ``existing`` is it, and
-    ``fingerprint`` the request that made it, so a repeat can be told from a reuse."""
+    """A hold or order with this id exists already.
+
+    Inside the engine: ``existing`` is that hold or order and ``fingerprint`` the request
+    that made it, so an idempotent repeat can be told from a reuse of its key."""
 
     status_code = 409
     code = "DUPLICATE_REQUEST"
@@ -143,6 +151,8 @@ class NotYours(BookingError):
 
 
 class HoldNotActive(BookingError):
+    """The hold is not HELD (details.status: EXPIRED, RELEASED or CONVERTED)."""
+
     status_code = 409
     code = "HOLD_NOT_ACTIVE"
 
@@ -160,6 +170,8 @@ class HoldNotActive(BookingError):
 
 
 class OrderNotPending(BookingError):
+    """The order is not waiting for payment (details.status)."""
+
     status_code = 409
     code = "ORDER_NOT_PENDING"
 
@@ -177,9 +189,10 @@ class OrderNotPending(BookingError):
 
 
 class StoreUnavailable(BookingError):
-    """The booking store could not be reached, or did not answer. When a write was sent
-    and its answer lost (``outcome_unknown``), it may have happened: a retry with the same
-    Idempotency-Key finds it."""
+    """The booking store could not be reached or did not answer. details.outcome
+    "unknown": the write may have happened; retry with the same Idempotency-Key.
+
+    ``outcome_unknown``: a write was sent and its answer lost."""
 
     status_code = 503
     code = "STORE_UNAVAILABLE"
@@ -198,6 +211,8 @@ class TicketNotFound(BookingError):
 
 
 class WrongShow(BookingError):
+    """The ticket is for another show (details.ticketShowId)."""
+
     status_code = 409
     code = "WRONG_SHOW"
 
@@ -210,6 +225,8 @@ class WrongShow(BookingError):
 
 
 class AlreadyCheckedIn(BookingError):
+    """The ticket was already used (details.checkedInAt)."""
+
     status_code = 409
     code = "ALREADY_CHECKED_IN"
 

@@ -4,6 +4,7 @@ schemathesis run against it finds no 5xx and no response that breaks it."""
 import pytest
 import schemathesis
 from django.core.management import call_command
+from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
@@ -14,10 +15,12 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from bookmyshow.wsgi import application
+from booking.errors import STORE_CODES
+from bookmyshow.api_docs import error_catalogue
 from tests import factories
 
-schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+# The site's WSGI handler, without bookmyshow.wsgi's checks for serving processes.
+schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
 CHECKS = [
     not_a_server_error,
     response_schema_conformance,
@@ -38,6 +41,26 @@ def test_schema_generates_without_warnings(tmp_path):
         "/api/v1/auth/token:",
     ]:
         assert path in text
+
+
+def test_the_docs_list_every_error_code_from_the_one_registry(client, db):
+    description = client.get("/api/schema/?format=json").json()["info"]["description"]
+    rows = [
+        line
+        for line in description.splitlines()
+        if line.startswith("| 4") or line.startswith("| 5")
+    ]
+    assert len(rows) == len(error_catalogue())
+    for code in [
+        *STORE_CODES,
+        "DATABASE_UNAVAILABLE",
+        "PAYLOAD_TOO_LARGE",
+        "RATE_LIMITED",
+        "CATALOG_UNAVAILABLE",
+        "IDEMPOTENCY_KEY_REUSED",
+        "MOVIE_NOT_FOUND",
+    ]:
+        assert f"| `{code}` |" in description, code
 
 
 @pytest.mark.parametrize("path", ["/api/schema/swagger-ui/", "/api/schema/redoc/"])
