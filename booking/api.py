@@ -23,7 +23,7 @@ from bookmyshow.api import (
     parse_query,
 )
 from bookmyshow.api_docs import errors
-from bookmyshow.clients import client_address
+from bookmyshow.clients import client_address, user_id
 
 MAX_LIST_INPUT = 100  # longer seat lists are refused before any other work
 
@@ -180,7 +180,7 @@ class HoldListApi(BookingApi):
         responses={200: HoldListOutput, **errors(401, 503)},
     )
     def get(self, request: Request) -> Response:
-        holds = selectors.holds_active(user_id=request.user.id)
+        holds = selectors.holds_active(user_id=user_id(request))
         return Response(HoldListOutput({"holds": holds}).data)
 
     @extend_schema(
@@ -191,7 +191,7 @@ class HoldListApi(BookingApi):
     def post(self, request: Request) -> Response:
         body = parse_body(HoldCreateInput, request)
         hold = services.hold_create(
-            user_id=request.user.id,
+            user_id=user_id(request),
             client=client_address(request),
             show_id=body["showId"],
             seat_ids=body["seatIds"],
@@ -203,7 +203,7 @@ class HoldListApi(BookingApi):
 class HoldDetailApi(BookingApi):
     @extend_schema(responses={200: HoldOutput, **errors(401, 403, 404, 503)})
     def get(self, request: Request, hold_id: str) -> Response:
-        hold = selectors.hold_get(user_id=request.user.id, hold_id=hold_id)
+        hold = selectors.hold_get(user_id=user_id(request), hold_id=hold_id)
         return Response(HoldOutput(hold).data)
 
     @extend_schema(
@@ -213,7 +213,7 @@ class HoldDetailApi(BookingApi):
     def patch(self, request: Request, hold_id: str) -> Response:
         body = parse_body(SeatsInput, request)
         hold = services.hold_change_seats(
-            user_id=request.user.id, hold_id=hold_id, seat_ids=body["seatIds"]
+            user_id=user_id(request), hold_id=hold_id, seat_ids=body["seatIds"]
         )
         return Response(HoldOutput(hold).data)
 
@@ -221,7 +221,7 @@ class HoldDetailApi(BookingApi):
 class HoldReleaseApi(BookingApi):
     @extend_schema(request=None, responses={200: HoldOutput, **errors(401, 403, 404, 409, 503)})
     def post(self, request: Request, hold_id: str) -> Response:
-        hold = services.hold_release(user_id=request.user.id, hold_id=hold_id)
+        hold = services.hold_release(user_id=user_id(request), hold_id=hold_id)
         return Response(HoldOutput(hold).data)
 
 
@@ -233,7 +233,7 @@ class OrderListApi(BookingApi):
     )
     def get(self, request: Request) -> Response:
         page = parse_query(PageQuery, request)
-        orders, has_more = selectors.order_list(user_id=request.user.id, **page)
+        orders, has_more = selectors.order_list(user_id=user_id(request), **page)
         return Response(
             OrderPageOutput(
                 {"orders": orders, "pagination": pagination_json(**page, has_more=has_more)}
@@ -248,7 +248,7 @@ class OrderListApi(BookingApi):
     def post(self, request: Request) -> Response:
         body = parse_body(OrderCreateInput, request)
         order = services.order_create(
-            user_id=request.user.id,
+            user_id=user_id(request),
             hold_id=body["holdId"],
             customer=Customer(**body["customer"]),
             idempotency_key=idempotency_key(request),
@@ -259,7 +259,7 @@ class OrderListApi(BookingApi):
 class OrderDetailApi(BookingApi):
     @extend_schema(responses={200: OrderOutput, **errors(401, 403, 404, 503)})
     def get(self, request: Request, order_id: str) -> Response:
-        order = selectors.order_get(user_id=request.user.id, order_id=order_id)
+        order = selectors.order_get(user_id=user_id(request), order_id=order_id)
         return Response(OrderOutput(order).data)
 
 
@@ -271,7 +271,7 @@ class OrderConfirmPaymentApi(BookingApi):
     )
     def post(self, request: Request, order_id: str) -> Response:
         order = services.order_confirm_payment(
-            user_id=request.user.id, order_id=order_id, idempotency_key=idempotency_key(request)
+            user_id=user_id(request), order_id=order_id, idempotency_key=idempotency_key(request)
         )
         return Response(OrderOutput(order).data)
 
@@ -279,7 +279,7 @@ class OrderConfirmPaymentApi(BookingApi):
 class OrderCancelApi(BookingApi):
     @extend_schema(request=None, responses={200: OrderOutput, **errors(401, 403, 404, 409, 503)})
     def post(self, request: Request, order_id: str) -> Response:
-        order = services.order_cancel(user_id=request.user.id, order_id=order_id)
+        order = services.order_cancel(user_id=user_id(request), order_id=order_id)
         return Response(OrderOutput(order).data)
 
 

@@ -309,5 +309,6 @@ def ticket_check_in(*, ticket_code: str, show_id: str, now: datetime) -> CheckIn
     )
     if not admitted:
         booking.refresh_from_db(fields=["checked_in_at"])
+        assert booking.checked_in_at is not None  # admitted by the request that won
         raise AlreadyCheckedIn(booking.checked_in_at)
     return CheckIn(booking=booking, checked_in_at=now)

@@ -16,6 +16,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,12 +33,12 @@ from booking.grid import seat_grid_build
 from booking.models import Booking
 from booking.pricing import price_seats
 from bookmyshow.api import iso
-from bookmyshow.clients import client_address
+from bookmyshow.clients import HtmxHttpRequest, client_address, user_id
 from bookmyshow.text import is_token
 from catalog.sources import get_catalog
 
 
-def redirect_to(request: HttpRequest, url: str) -> HttpResponse:
+def redirect_to(request: HtmxHttpRequest, url: str) -> HttpResponse:
     """A redirect that htmx follows as a full page load."""
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
@@ -53,7 +54,7 @@ DATE_STRIP_DAYS = 7
 
 
 @require_GET
-def buy_tickets(request: HttpRequest, movie_id: str, day: date) -> HttpResponse:
+def buy_tickets(request: HtmxHttpRequest, movie_id: str, day: date) -> HttpResponse:
     movie = get_catalog().movie_get(movie_id=movie_id)
     today = timezone.localdate()
     theatres = selectors.theatre_shows_list(movie_id=movie_id, day=day, now=timezone.now())
@@ -93,7 +94,7 @@ def _seat_picker_context(
 
 
 @require_GET
-def show_seats(request: HttpRequest, show_id: str) -> HttpResponse:
+def show_seats(request: HtmxHttpRequest, show_id: str) -> HttpResponse:
     context = _seat_picker_context(show_id, request.GET.getlist("seats"))
     template = "booking/show_seats.html"
     if request.htmx:
@@ -101,14 +102,14 @@ def show_seats(request: HttpRequest, show_id: str) -> HttpResponse:
     return render(request, template, context)
 
 
-def _form_token(request: HttpRequest, name: str) -> str | None:
+def _form_token(request: HtmxHttpRequest, name: str) -> str | None:
     """A form's one-time token (an idempotency key), if it looks like one."""
     token = request.POST.get(name)
     return token if is_token(token) else None
 
 
 @require_POST
-def hold_create(request: HttpRequest, show_id: str) -> HttpResponse:
+def hold_create(request: HtmxHttpRequest, show_id: str) -> HttpResponse:
     seat_ids = request.POST.getlist("seats")
     if not request.user.is_authenticated:
         messages.info(request, "Log in or sign up to hold your seats.")
@@ -116,7 +117,7 @@ def hold_create(request: HttpRequest, show_id: str) -> HttpResponse:
         return redirect_to(request, login.url)
     try:
         hold = services.hold_create(
-            user_id=request.user.id,
+            user_id=user_id(request),
             client=client_address(request),
             show_id=show_id,
             seat_ids=seat_ids,
@@ -134,8 +135,9 @@ def hold_create(request: HttpRequest, show_id: str) -> HttpResponse:
 # -- checkout: the hold, then the order ---------------------------------------------------
 
 
-def _customer_initial(request: HttpRequest) -> dict:
+def _customer_initial(request: HtmxHttpRequest) -> dict:
     user = request.user
+    assert isinstance(user, User)  # behind login_required
     last = Booking.objects.filter(user=user).only("customer_phone").first()
     return {
         "name": user.get_full_name() or user.username,
@@ -163,8 +165,8 @@ def _checkout_context(hold: Hold, form: CustomerForm) -> dict:
 
 @login_required
 @require_GET
-def hold_detail(request: HttpRequest, hold_id: str) -> HttpResponse:
-    hold = selectors.hold_get(user_id=request.user.id, hold_id=hold_id)
+def hold_detail(request: HtmxHttpRequest, hold_id: str) -> HttpResponse:
+    hold = selectors.hold_get(user_id=user_id(request), hold_id=hold_id)
     if hold.status is HoldStatus.CONVERTED and hold.order_id:
         return redirect("booking:order-detail", hold.order_id)
     form = CustomerForm(initial=_customer_initial(request))
@@ -173,8 +175,8 @@ def hold_detail(request: HttpRequest, hold_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def order_create(request: HttpRequest, hold_id: str) -> HttpResponse:
-    hold = selectors.hold_get(user_id=request.user.id, hold_id=hold_id)
+def order_create(request: HtmxHttpRequest, hold_id: str) -> HttpResponse:
+    hold = selectors.hold_get(user_id=user_id(request), hold_id=hold_id)
     form = CustomerForm(request.POST)
     if not form.is_valid():
         template = "booking/checkout.html"
@@ -184,15 +186,15 @@ def order_create(request: HttpRequest, hold_id: str) -> HttpResponse:
     if hold.status is HoldStatus.CONVERTED and hold.order_id:  # sent twice
         return redirect_to(request, reverse("booking:order-detail", args=[hold.order_id]))
     order = services.order_create(
-        user_id=request.user.id, hold_id=hold.hold_id, customer=form.customer()
+        user_id=user_id(request), hold_id=hold.hold_id, customer=form.customer()
     )
     return redirect_to(request, reverse("booking:order-detail", args=[order.order_id]))
 
 
 @login_required
 @require_POST
-def hold_release(request: HttpRequest, hold_id: str) -> HttpResponse:
-    hold = services.hold_release(user_id=request.user.id, hold_id=hold_id)
+def hold_release(request: HtmxHttpRequest, hold_id: str) -> HttpResponse:
+    hold = services.hold_release(user_id=user_id(request), hold_id=hold_id)
     messages.info(request, "Your seats were released.")
     return redirect_to(request, seats_url(hold.show_id))
 
@@ -213,8 +215,8 @@ def _ticket_svg(order: Order) -> str:
 
 @login_required
 @require_GET
-def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
-    order = selectors.order_get(user_id=request.user.id, order_id=order_id)
+def order_detail(request: HtmxHttpRequest, order_id: str) -> HttpResponse:
+    order = selectors.order_get(user_id=user_id(request), order_id=order_id)
     return render(
         request,
         "booking/order_detail.html",
@@ -231,11 +233,11 @@ def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def order_pay(request: HttpRequest, order_id: str) -> HttpResponse:
+def order_pay(request: HtmxHttpRequest, order_id: str) -> HttpResponse:
     # The form's one-time key makes a double click (or a retry after a failure) one
     # payment, answered again.
     order = services.order_confirm_payment(
-        user_id=request.user.id,
+        user_id=user_id(request),
         order_id=order_id,
         idempotency_key=_form_token(request, "payment_key"),
     )
@@ -245,16 +247,16 @@ def order_pay(request: HttpRequest, order_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def order_cancel(request: HttpRequest, order_id: str) -> HttpResponse:
-    order = services.order_cancel(user_id=request.user.id, order_id=order_id)
+def order_cancel(request: HtmxHttpRequest, order_id: str) -> HttpResponse:
+    order = services.order_cancel(user_id=user_id(request), order_id=order_id)
     messages.info(request, "Your order was cancelled and the seats released.")
     return redirect_to(request, seats_url(order.show.show_id))
 
 
 @login_required
 @require_GET
-def my_bookings(request: HttpRequest) -> HttpResponse:
-    orders, _ = selectors.order_list(user_id=request.user.id, limit=100, offset=0)
+def my_bookings(request: HtmxHttpRequest) -> HttpResponse:
+    orders, _ = selectors.order_list(user_id=user_id(request), limit=100, offset=0)
     return render(
         request,
         "booking/my_bookings.html",

@@ -71,8 +71,9 @@ def _drf_error_response(exc: exceptions.APIException) -> Response:
     else:
         message = MESSAGES.get(code, str(exc.detail))
     response = Response(error_envelope(code, message, details), status=status)
-    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        response["Retry-After"] = str(max(1, int(exc.wait + 0.999)))
+    wait = getattr(exc, "wait", None) if isinstance(exc, exceptions.Throttled) else None
+    if wait is not None:
+        response["Retry-After"] = str(max(1, int(wait + 0.999)))
     if status == 401:
         response["WWW-Authenticate"] = "Token"
     return response

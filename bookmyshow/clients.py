@@ -1,14 +1,34 @@
-"""Who is asking: the client address that per-address limits count against."""
+"""Who is asking: the logged-in user, and the client address that per-address limits
+count against."""
 
 import ipaddress
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
+from rest_framework.request import Request
 
 UNKNOWN = "unknown"
 
 
-def client_address(request: HttpRequest) -> str:
+class HtmxHttpRequest(HttpRequest):
+    """A request as django-htmx's middleware leaves it (for type checking)."""
+
+    htmx: HtmxDetails
+
+
+def user_id(request: HttpRequest | Request) -> int:
+    """The id of the logged-in user making the request. Views call it behind a login
+    check (``login_required``, DRF's ``IsAuthenticated``), so an anonymous caller here
+    is refused as a last resort, never served."""
+    identifier = request.user.id
+    if identifier is None:
+        raise PermissionDenied("Log in first.")
+    return identifier
+
+
+def client_address(request: HttpRequest | Request) -> str:
     """The address of the client that sent ``request``.
 
     It is the socket peer, unless ``TRUSTED_PROXY_COUNT`` says how many proxies in front

@@ -10,6 +10,7 @@ If the counter store cannot be reached the attempt is allowed and a warning logg
 booking store then fails on its own, and log-in stays possible.
 """
 
+import contextlib
 import logging
 import math
 import time
@@ -31,6 +32,7 @@ class RateLimited(DomainError):
     status_code = 429
     code = "RATE_LIMITED"
     message = "Too many attempts. Please wait a moment and try again."
+    retry_after: int
 
     def __init__(self, retry_after: int, message: str | None = None):
         super().__init__(message, details={"retryAfter": retry_after})
@@ -68,6 +70,15 @@ def rate_limit_hit(*, scope: str, ident: str, rate: str, message: str | None = N
         logger.warning("Rate limit counters unavailable (%s); allowing %s", exc, key)
         return
     started_ms, attempts = divmod(value, SHIFT)
+    if not started_ms:
+        # The window's key expired between the backend's existence check and its INCR
+        # (Django's Redis ``incr``), which then made a counter with no start and no
+        # expiry: drop it, so the next attempt opens a proper window.
+        with contextlib.suppress(Exception):
+            counters.delete(key)
+        return
     if attempts > limit.limit:
-        retry_after = max(1, math.ceil((started_ms + limit.seconds * 1000 - now_ms) / 1000))
-        raise RateLimited(retry_after, message)
+        # Within the window's length whatever this worker's clock says against the one
+        # that opened it (a request that read the clock first, a server whose clock is off).
+        remaining = math.ceil((started_ms + limit.seconds * 1000 - now_ms) / 1000)
+        raise RateLimited(min(limit.seconds, max(1, remaining)), message)

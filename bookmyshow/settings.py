@@ -9,6 +9,7 @@ import re
 import tempfile
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -117,7 +118,7 @@ TEMPLATES = [
 # SQLite is tuned for concurrent writers: WAL lets readers run beside the writer, the
 # busy timeout waits for the lock instead of failing, and IMMEDIATE transactions take the
 # write lock up front so a read-then-write never dies with "database is locked".
-SQLITE_DEFAULT = {
+SQLITE_DEFAULT: dict[str, Any] = {
     "ENGINE": "django.db.backends.sqlite3",
     "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
     "OPTIONS": {
@@ -130,9 +131,13 @@ SQLITE_DEFAULT = {
 }
 # Persistent connections are checked before reuse, so a restarted database is used again
 # without errors; a connection that cannot be made fails fast (a 503, not a hung worker).
-DATABASES = {
+DATABASES: dict[str, dict[str, Any]] = {
     "default": (
-        dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)
+        dict(
+            dj_database_url.parse(
+                os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True
+            )
+        )
         if os.environ.get("DATABASE_URL")
         else SQLITE_DEFAULT
     )
@@ -260,7 +265,7 @@ if _store_scheme not in STORE_BACKENDS:
         "BOOKING_STORE_URL must be memory://, redis://host:port/db or "
         f"redis-cluster://host:port[,host:port…], not {BOOKING_STORE_URL!r}."
     )
-BOOKING_STORE = {
+BOOKING_STORE: dict[str, Any] = {
     "BACKEND": STORE_BACKENDS[_store_scheme],
     "LOCATION": BOOKING_STORE_URL,
     "OPTIONS": {"KEY_PREFIX": env_str("BOOKING_STORE_KEY_PREFIX", "bms")},
@@ -282,7 +287,7 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # The default cache is per process (the Lambda catalog's answers); the rate-limit
 # counters are shared by every worker whenever the booking store is.
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "bookmyshow",
@@ -318,7 +323,7 @@ except ArithmeticError:
 # django.middleware.csp.ContentSecurityPolicyMiddleware (see MIDDLEWARE).
 from django.utils.csp import CSP  # noqa: E402
 
-SECURE_CSP = {
+SECURE_CSP: dict[str, list[str]] = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
@@ -337,7 +342,7 @@ SECURE_CSP = {
 # adds <style> elements as it loads, before it could be told a nonce, so inline styles are
 # allowed here; its search runs in a web worker made from a blob: URL. img-src stops the
 # logo ReDoc's side menu asks cdn.redoc.ly for (it then shows none).
-API_DOCS_CSP = {
+API_DOCS_CSP: dict[str, list[str]] = {
     **SECURE_CSP,
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],

@@ -90,7 +90,9 @@ class BookingStore:
         try:
             return self._hold_create(request)
         except DuplicateRequest as duplicate:
-            return self._repeat(duplicate, request.fingerprint)
+            self._check_repeat(duplicate, request.fingerprint)
+            assert isinstance(duplicate.existing, Hold)
+            return duplicate.existing
 
     def hold_change_seats(self, *, hold_id: str, user_id: int, claim: SeatClaim) -> Hold:
         """Swap the hold's seats for ``claim``'s, keeping its expiry; on any conflict the
@@ -114,7 +116,9 @@ class BookingStore:
         try:
             return self._order_create(request)
         except DuplicateRequest as duplicate:
-            return self._repeat(duplicate, request.fingerprint)
+            self._check_repeat(duplicate, request.fingerprint)
+            assert isinstance(duplicate.existing, Order)
+            return duplicate.existing
 
     def order_cancel(self, *, order_id: str, user_id: int | None) -> Order:
         """Cancel an order waiting for payment and free its seats. Raises
@@ -201,15 +205,16 @@ class BookingStore:
     # -- shared logic ---------------------------------------------------------------------
 
     @staticmethod
-    def _repeat[T](duplicate: DuplicateRequest, fingerprint: str) -> T:
+    def _check_repeat(duplicate: DuplicateRequest, fingerprint: str) -> None:
+        """Return quietly when the request that met an existing record is a repeat of
+        the one that made it; else raise."""
         if fingerprint and duplicate.fingerprint == fingerprint:
-            return duplicate.existing  # type: ignore[return-value]
+            return
         if fingerprint:
             raise IdempotencyKeyReused()
         raise duplicate
 
-    @staticmethod
-    def _server_now() -> datetime:
+    def _server_now(self) -> datetime:
         return datetime.now(UTC)
 
     # -- primitives behind the shared logic ----------------------------------------------

@@ -149,7 +149,7 @@ def movie(data: dict) -> Movie:
 
 
 def theatre_shows(data: dict) -> TheatreShows:
-    geo = data.get("geo") if isinstance(data.get("geo"), dict) else {}
+    geo = data["geo"] if isinstance(data.get("geo"), dict) else {}
     lat, lng = decimal_or_none(geo.get("lat")), decimal_or_none(geo.get("lng"))
     shows = sorted(
         (
