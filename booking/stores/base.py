@@ -90,9 +90,7 @@ class BookingStore:
         try:
             return self._hold_create(request)
         except DuplicateRequest as duplicate:
-            self._check_repeat(duplicate, request.fingerprint)
-            assert isinstance(duplicate.existing, Hold)
-            return duplicate.existing
+            return self._repeated(duplicate, request.fingerprint, Hold)
 
     def hold_change_seats(self, *, hold_id: str, user_id: int, claim: SeatClaim) -> Hold:
         """Swap the hold's seats for ``claim``'s, keeping its expiry; on any conflict the
@@ -116,9 +114,7 @@ class BookingStore:
         try:
             return self._order_create(request)
         except DuplicateRequest as duplicate:
-            self._check_repeat(duplicate, request.fingerprint)
-            assert isinstance(duplicate.existing, Order)
-            return duplicate.existing
+            return self._repeated(duplicate, request.fingerprint, Order)
 
     def order_cancel(self, *, order_id: str, user_id: int | None) -> Order:
         """Cancel an order waiting for payment and free its seats. Raises
@@ -205,14 +201,16 @@ class BookingStore:
     # -- shared logic ---------------------------------------------------------------------
 
     @staticmethod
-    def _check_repeat(duplicate: DuplicateRequest, fingerprint: str) -> None:
-        """Return quietly when the request that met an existing record is a repeat of
-        the one that made it; else raise."""
-        if fingerprint and duplicate.fingerprint == fingerprint:
-            return
-        if fingerprint:
+    def _repeated[T](duplicate: DuplicateRequest, fingerprint: str, kind: type[T]) -> T:
+        """The existing record, when the request that met it repeats the one that made
+        it (same fingerprint); else ``IdempotencyKeyReused``, or the duplicate itself."""
+        if not fingerprint:
+            raise duplicate
+        if duplicate.fingerprint != fingerprint:
             raise IdempotencyKeyReused()
-        raise duplicate
+        if not isinstance(duplicate.existing, kind):
+            raise TypeError(f"A repeat found {duplicate.existing!r}, not a {kind.__name__}")
+        return duplicate.existing
 
     def _server_now(self) -> datetime:
         return datetime.now(UTC)
