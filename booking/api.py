@@ -3,7 +3,7 @@ service, render. Each response is rendered by the output serializer that documen
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from booking import selectors, services
 from booking.domain import Customer, HoldStatus, OrderStatus, indian_mobile
 from bookmyshow.api import (
+    ApiSerializer,
     IdField,
     PageQuery,
     PaginationOutput,
@@ -24,6 +25,7 @@ from bookmyshow.api import (
 )
 from bookmyshow.api_docs import errors
 from bookmyshow.clients import client_address, user_id
+from catalog.domain import SEAT_ID_PATTERN
 
 MAX_LIST_INPUT = 100  # longer seat lists are refused before any other work
 
@@ -41,10 +43,24 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 # -- input ----------------------------------------------------------------------------------
 
 
-class SeatsInput(serializers.Serializer):
-    seatIds = serializers.ListField(
-        child=StrictCharField(max_length=8), min_length=1, max_length=MAX_LIST_INPUT
-    )
+@extend_schema_field({"type": "string", "pattern": SEAT_ID_PATTERN.pattern, "example": "B7"})
+class SeatIdField(serializers.Field):
+    """A seat id as the contract spells it: a row of one or two capital letters and a
+    number of one or two digits (``B7``, ``AA12``)."""
+
+    default_error_messages = {"invalid": "Must be a seat id, like B7."}
+
+    def to_internal_value(self, data: object) -> str:
+        if not isinstance(data, str) or not SEAT_ID_PATTERN.fullmatch(data):
+            self.fail("invalid")
+        return data
+
+    def to_representation(self, value: str) -> str:
+        return value
+
+
+class SeatsInput(ApiSerializer):
+    seatIds = serializers.ListField(child=SeatIdField(), min_length=1, max_length=MAX_LIST_INPUT)
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_LIST_INPUT)
 
     def validate(self, data: dict) -> dict:
@@ -59,7 +75,7 @@ class HoldCreateInput(SeatsInput):
     showId = IdField()
 
 
-class CustomerInput(serializers.Serializer):
+class CustomerInput(ApiSerializer):
     name = StrictCharField(min_length=1, max_length=100)
     email = serializers.EmailField(max_length=254)
     phone = StrictCharField(max_length=20)
@@ -71,12 +87,12 @@ class CustomerInput(serializers.Serializer):
             raise serializers.ValidationError(str(exc)) from None
 
 
-class OrderCreateInput(serializers.Serializer):
+class OrderCreateInput(ApiSerializer):
     holdId = IdField()
     customer = CustomerInput()
 
 
-class CheckInInput(serializers.Serializer):
+class CheckInInput(ApiSerializer):
     ticketCode = StrictCharField(max_length=20)
     showId = IdField()
 
@@ -84,7 +100,7 @@ class CheckInInput(serializers.Serializer):
 # -- output ---------------------------------------------------------------------------------
 
 
-class HoldOutput(serializers.Serializer):
+class HoldOutput(ApiSerializer):
     holdId = serializers.CharField(source="hold_id")
     showId = serializers.CharField(source="show_id")
     seatIds = serializers.ListField(child=serializers.CharField(), source="seat_ids")
@@ -100,39 +116,39 @@ class HoldOutput(serializers.Serializer):
         return "INR"
 
 
-class HoldListOutput(serializers.Serializer):
+class HoldListOutput(ApiSerializer):
     holds = HoldOutput(many=True)
 
 
-class OrderMovieOutput(serializers.Serializer):
+class OrderMovieOutput(ApiSerializer):
     movieId = serializers.CharField(source="movie_id", allow_null=True)
     title = serializers.CharField(source="movie_title", allow_blank=True)
 
 
-class OrderTheatreOutput(serializers.Serializer):
+class OrderTheatreOutput(ApiSerializer):
     theatreId = serializers.CharField(source="theatre_id", allow_null=True)
     name = serializers.CharField(source="theatre_name", allow_blank=True)
 
 
-class OrderShowOutput(serializers.Serializer):
+class OrderShowOutput(ApiSerializer):
     showId = serializers.CharField(source="show_id")
     startTime = serializers.DateTimeField(source="start_time")
     screenName = serializers.CharField(source="screen_name", allow_blank=True)
 
 
-class BreakdownOutput(serializers.Serializer):
+class BreakdownOutput(ApiSerializer):
     tickets = serializers.FloatField(source="tickets_amount")
     convenienceFee = serializers.FloatField(source="convenience_fee")
     total = serializers.FloatField(source="amount")
 
 
-class CustomerOutput(serializers.Serializer):
+class CustomerOutput(ApiSerializer):
     name = serializers.CharField()
     email = serializers.CharField()
     phone = serializers.CharField()
 
 
-class OrderOutput(serializers.Serializer):
+class OrderOutput(ApiSerializer):
     orderId = serializers.CharField(source="order_id")
     holdId = serializers.CharField(source="hold_id")
     status = serializers.ChoiceField(choices=[status.value for status in OrderStatus])
@@ -153,12 +169,12 @@ class OrderOutput(serializers.Serializer):
         return "INR"
 
 
-class OrderPageOutput(serializers.Serializer):
+class OrderPageOutput(ApiSerializer):
     orders = OrderOutput(many=True)
     pagination = PaginationOutput()
 
 
-class CheckInOutput(serializers.Serializer):
+class CheckInOutput(ApiSerializer):
     ticketCode = serializers.CharField(source="booking.ticket_code")
     showId = serializers.CharField(source="booking.show_id")
     movieTitle = serializers.CharField(source="booking.movie_title")

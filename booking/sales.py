@@ -11,6 +11,7 @@ of the show and by the sweeper (``sales_converge``).
 import logging
 import secrets
 import string
+from time import monotonic
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -26,8 +27,35 @@ TICKET_ALPHABET = string.ascii_uppercase + string.digits
 TICKET_CODE_ATTEMPTS = 5
 
 
-def sold_seat_ids(*, show_id: str) -> frozenset[str]:
-    return frozenset(SoldSeat.objects.filter(show_id=show_id).values_list("seat_id", flat=True))
+# Holds and seat changes check the database's sold seats through a memo this young: a
+# sale is also recorded in the store, which refuses its seats atomically, so the memo
+# matters only when the store lost that very sale in these seconds, and payment (which
+# always reads the database afresh) refuses the seat then.
+SOLD_SEATS_MEMO_SECONDS = 2.0
+SOLD_SEATS_MEMO_SIZE = 1000
+_sold_memo: dict[str, tuple[float, frozenset[str]]] = {}
+
+
+def sold_memo_clear() -> None:
+    """Forget what the memo remembers (when the database was rolled back or replaced:
+    between tests)."""
+    _sold_memo.clear()
+
+
+def sold_seat_ids(*, show_id: str, memo: bool = False) -> frozenset[str]:
+    """The seats of the show the database records as sold; with ``memo``, as read at
+    most ``SOLD_SEATS_MEMO_SECONDS`` ago by this process."""
+    if (
+        memo
+        and (seen := _sold_memo.get(show_id))
+        and monotonic() - seen[0] < SOLD_SEATS_MEMO_SECONDS
+    ):
+        return seen[1]
+    sold = frozenset(SoldSeat.objects.filter(show_id=show_id).values_list("seat_id", flat=True))
+    if len(_sold_memo) >= SOLD_SEATS_MEMO_SIZE:
+        _sold_memo.clear()
+    _sold_memo[show_id] = (monotonic(), sold)
+    return sold
 
 
 def booking_get(*, order_id: str) -> Booking | None:
@@ -53,6 +81,7 @@ def sale_commit(*, order: Order, idempotency_key: str | None) -> Booking:
                     SoldSeat(booking=booking, show_id=order.show.show_id, seat_id=seat_id)
                     for seat_id in order.seat_ids
                 )
+            _sold_memo.pop(order.show.show_id, None)
             return booking
         except IntegrityError:
             existing = booking_get(order_id=order.order_id)

@@ -72,7 +72,7 @@ def _checked_seats(show: Show, seat_ids: Sequence[str]) -> tuple[str, ...]:
 def _unavailable(show: Show) -> frozenset[str]:
     """Seats no one may claim, whatever the store says: blocked, held at the source, or
     sold (read from the database, so a store that lost its state still refuses them)."""
-    return frozenset(seat_states(show, sold=sales.sold_seat_ids(show_id=show.show_id)))
+    return frozenset(seat_states(show, sold=sales.sold_seat_ids(show_id=show.show_id, memo=True)))
 
 
 def _seat_claim(show: Show, seat_ids: Sequence[str]) -> SeatClaim:

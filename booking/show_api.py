@@ -1,6 +1,7 @@
 """Public endpoints that merge the catalog with live booking state: a movie's show times
 with their availability, and a show's seat map."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -9,13 +10,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from booking import selectors
-from bookmyshow.api import parse_query
+from bookmyshow.api import ApiSerializer, parse_query
 from bookmyshow.api_docs import errors
+from bookmyshow.converters import FIRST_DAY, LAST_DAY
 from catalog.domain import Availability, seat_sort_key
 
 
-class DateQuery(serializers.Serializer):
-    date = serializers.DateField(input_formats=["%Y-%m-%d"])
+class DateQuery(ApiSerializer):
+    date = serializers.DateField(
+        input_formats=["%Y-%m-%d"],
+        validators=[MinValueValidator(FIRST_DAY), MaxValueValidator(LAST_DAY)],
+    )
 
 
 class SeatIdsField(serializers.ListField):
@@ -27,12 +32,12 @@ class SeatIdsField(serializers.ListField):
         return sorted(data, key=seat_sort_key)
 
 
-class GeoOutput(serializers.Serializer):
+class GeoOutput(ApiSerializer):
     lat = serializers.FloatField(allow_null=True)
     lng = serializers.FloatField(allow_null=True)
 
 
-class ShowTimeOutput(serializers.Serializer):
+class ShowTimeOutput(ApiSerializer):
     showId = serializers.CharField(source="show_time.show_id")
     startTime = serializers.DateTimeField(source="show_time.start_time")
     price = serializers.FloatField(
@@ -41,7 +46,7 @@ class ShowTimeOutput(serializers.Serializer):
     status = serializers.ChoiceField(choices=[a.value for a in Availability])
 
 
-class TheatreShowsOutput(serializers.Serializer):
+class TheatreShowsOutput(ApiSerializer):
     theatreId = serializers.CharField(source="theatre.theatre_id")
     name = serializers.CharField(source="theatre.name")
     address = serializers.CharField(source="theatre.address")
@@ -50,19 +55,19 @@ class TheatreShowsOutput(serializers.Serializer):
     shows = ShowTimeOutput(many=True)
 
 
-class MovieShowsOutput(serializers.Serializer):
+class MovieShowsOutput(ApiSerializer):
     movieId = serializers.CharField()
     date = serializers.DateField()
     theatres = TheatreShowsOutput(many=True)
 
 
-class TierOutput(serializers.Serializer):
+class TierOutput(ApiSerializer):
     code = serializers.CharField()
     name = serializers.CharField()
     price = serializers.FloatField()
 
 
-class LayoutSeatOutput(serializers.Serializer):
+class LayoutSeatOutput(ApiSerializer):
     seatId = serializers.CharField(source="seat_id")
     row = serializers.CharField()
     number = serializers.IntegerField()
@@ -71,7 +76,7 @@ class LayoutSeatOutput(serializers.Serializer):
     column = serializers.IntegerField(help_text="Position in the row, aisle gaps counted.")
 
 
-class SeatMapOutput(serializers.Serializer):
+class SeatMapOutput(ApiSerializer):
     showId = serializers.CharField(source="show.show_id")
     movieId = serializers.CharField(source="show.movie_id", allow_null=True)
     movieTitle = serializers.CharField(source="show.movie_title", allow_blank=True)

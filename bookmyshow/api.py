@@ -5,7 +5,7 @@ written the same way everywhere under ``/api/``.
 """
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import parsers, serializers
 from rest_framework.exceptions import ParseError
 from rest_framework.request import Request
+from rest_framework.utils.serializer_helpers import BindingDict
 
 from bookmyshow.ids import canonical_id
 from bookmyshow.text import is_token, no_control_characters
@@ -27,6 +28,34 @@ def pagination_json(*, limit: int, offset: int, has_more: bool) -> dict[str, Any
     return {"limit": limit, "offset": offset, "hasMore": has_more}
 
 
+class ApiSerializer(serializers.Serializer):
+    """The base of the API's input and output serializers: declared fields are built and
+    bound once per class, not once per request.
+
+    DRF deep-copies every declared field for each serializer it makes, the largest cost
+    of parsing a small body or rendering a small response. These serializers' fields keep
+    no state of their own between calls, so one set serves every request and thread. The
+    set is bound to a prototype of its own (never partial, no context): a field asking its
+    root whether validation is partial gets "no", whoever made the serializer (DRF's
+    browsable API makes partial ones for its forms). So these serializers never validate
+    partially and never read ``context``; a field that needs either does not belong here.
+    """
+
+    _bound_fields: ClassVar[dict[type, BindingDict]] = {}
+
+    @property
+    def fields(self) -> BindingDict:
+        cls = type(self)
+        fields = ApiSerializer._bound_fields.get(cls)
+        if fields is None:
+            prototype = cls()
+            fields = BindingDict(prototype)
+            for name, field in prototype.get_fields().items():
+                fields[name] = field
+            ApiSerializer._bound_fields[cls] = fields
+        return fields
+
+
 def parse_query(serializer_class: type[serializers.Serializer], request: Request) -> dict:
     query = serializer_class(data=request.query_params)
     query.is_valid(raise_exception=True)
@@ -39,13 +68,13 @@ def parse_body(serializer_class: type[serializers.Serializer], request: Request)
     return body.validated_data
 
 
-class PaginationOutput(serializers.Serializer):
+class PaginationOutput(ApiSerializer):
     limit = serializers.IntegerField()
     offset = serializers.IntegerField()
     hasMore = serializers.BooleanField()
 
 
-class PageQuery(serializers.Serializer):
+class PageQuery(ApiSerializer):
     limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
     offset = serializers.IntegerField(min_value=0, max_value=1_000_000, default=0)
 

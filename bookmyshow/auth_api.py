@@ -10,20 +10,20 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bookmyshow.accounts import token_for_credentials
-from bookmyshow.api import StrictCharField, parse_body
+from bookmyshow.api import ApiSerializer, StrictCharField, parse_body
 from bookmyshow.api_docs import errors
 
 
-class TokenInput(serializers.Serializer):
+class TokenInput(ApiSerializer):
     username = StrictCharField(max_length=150)
     password = StrictCharField(max_length=128, trim_whitespace=False)
 
 
-class TokenOutput(serializers.Serializer):
+class TokenOutput(ApiSerializer):
     token = serializers.CharField()
 
 
-class MeOutput(serializers.Serializer):
+class MeOutput(ApiSerializer):
     userId = serializers.IntegerField(source="id")
     username = serializers.CharField()
 

@@ -7,12 +7,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bookmyshow.api import PageQuery, PaginationOutput, pagination_json, parse_query
+from bookmyshow.api import ApiSerializer, PageQuery, PaginationOutput, pagination_json, parse_query
 from bookmyshow.api_docs import errors
 from catalog.sources import get_catalog
 
 
-class MovieCardOutput(serializers.Serializer):
+class MovieCardOutput(ApiSerializer):
     movieId = serializers.CharField(source="movie_id")
     title = serializers.CharField()
     thumbnailUrl = serializers.CharField(source="thumbnail_url")
@@ -29,7 +29,7 @@ class MovieOutput(MovieCardOutput):
     format = serializers.CharField()
 
 
-class MoviePageOutput(serializers.Serializer):
+class MoviePageOutput(ApiSerializer):
     movies = MovieCardOutput(many=True)
     pagination = PaginationOutput()
 

@@ -29,12 +29,16 @@ def show(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_store():
-    """Every test starts with an empty booking store."""
+    """Every test starts with an empty booking store, and no memo of a database that
+    the last test rolled back."""
+    from booking.sales import sold_memo_clear
     from booking.stores import get_store
 
     get_store.cache_clear()
+    sold_memo_clear()
     yield
     get_store.cache_clear()
+    sold_memo_clear()
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from redis.cluster import RedisCluster
 from redis.exceptions import RedisClusterException
 from redis.retry import Retry
 
-from booking.domain import Hold, Order, PartitionStats, Sale, ShowClaims
+from booking.domain import Hold, HoldStatus, Order, PartitionStats, Sale, ShowClaims
 from booking.errors import DuplicateRequest, StoreUnavailable, error_from_code
 from booking.stores import records
 from booking.stores.base import BookingStore, Clock, HoldRequest, OrderRequest, SeatClaim
@@ -223,19 +223,20 @@ class RedisBookingStore(BookingStore):
     def _index_after(self, kind: str, record_id: str, facts: Facts, reply: Reply) -> None:
         """What ``index`` in the scripts does, as single-key commands (one pipeline) for a
         cluster, where the index keys live on other slots than the show's."""
-        now, ends = to_us(reply.now), int(reply.fields["live"])
+        now = to_us(reply.now)
+        ends = int(reply.fields["live"]) if reply.fields else int(reply.detail)
         retention = _us(RETENTION)
-        ttl_ms = (ends - now + retention) // 1000
         pointer, index, user_index, shows = self._index_keys(kind, record_id, facts.user_id)
         member = f"{facts.show_id}|{record_id}"
         pipe = self.client.pipeline(transaction=False)
-        pipe.set(pointer, facts.pointer, px=ttl_ms)
-        for key in (index, user_index):
-            pipe.zadd(key, {member: ends})
-            pipe.zremrangebyscore(key, "-inf", f"({now - 2 * retention}")
-        pipe.pexpire(user_index, ttl_ms, nx=True)
-        pipe.pexpire(user_index, ttl_ms, gt=True)
+        pipe.set(pointer, facts.pointer, px=(ends - now + retention) // 1000)
+        pipe.zadd(index, {member: ends})
+        pipe.zadd(user_index, {member: ends})
+        pipe.pexpire(user_index, SHOW_KEYS_TTL_MS)
         pipe.zadd(shows, {facts.show_id: now})
+        if member.endswith("0"):  # one write in 16 trims, as the scripts do
+            for key in (index, user_index):
+                pipe.zremrangebyscore(key, "-inf", f"({now - 2 * retention}")
         pipe.execute()
 
     def _counters(self, show: ShowKeys, facts: Facts) -> list[str]:
@@ -293,7 +294,8 @@ class RedisBookingStore(BookingStore):
                 self._clock(),
                 request.hold_id,
                 csv(claim.seat_ids),
-                csv(sorted(claim.unavailable)),
+                csv(claim.tiers),
+                _among(claim.unavailable, claim.seat_ids),
                 claim.user_limit,
                 claim.client_limit,
                 _us(request.ttl),
@@ -308,10 +310,20 @@ class RedisBookingStore(BookingStore):
             index=("hold", request.hold_id, facts),
         )
         self._remember(request.hold_id, facts)
-        hold = records.hold_from_fields(reply.fields)
         if reply.code == DUPLICATE:
-            raise DuplicateRequest(hold.at(reply.now), hold.fingerprint)
-        return hold.at(reply.now)
+            existing = records.hold_from_fields(reply.fields)
+            raise DuplicateRequest(existing.at(reply.now), existing.fingerprint)
+        return Hold(  # the script said only when it expires; the rest is the request's
+            hold_id=request.hold_id,
+            user_id=request.user_id,
+            show_id=request.show_id,
+            seat_ids=claim.seat_ids,
+            status=HoldStatus.HELD,
+            created_at=reply.now,
+            expires_at=from_us(reply.detail),
+            amount=claim.amount,
+            as_of=reply.now,
+        )
 
     @guarded(write=True)
     def hold_change_seats(self, *, hold_id: str, user_id: int, claim: SeatClaim) -> Hold:
@@ -326,7 +338,7 @@ class RedisBookingStore(BookingStore):
                 csv(claim.seat_ids),
                 csv(claim.tiers),
                 str(claim.amount),
-                csv(sorted(claim.unavailable)),
+                _among(claim.unavailable, claim.seat_ids),
                 claim.user_limit,
                 claim.client_limit,
                 to_us(claim.sales_close_at),
@@ -378,7 +390,7 @@ class RedisBookingStore(BookingStore):
                 self._clock(),
                 request.user_id,
                 csv(request.seat_ids),
-                csv(sorted(request.unavailable)),
+                _among(request.unavailable, request.seat_ids),
                 _us(request.ttl),
                 to_us(request.sales_close_at),
                 SHOW_KEYS_TTL_MS,
@@ -599,6 +611,12 @@ class RedisClusterBookingStore(RedisBookingStore):
     def _eviction_policies(self) -> list[str]:
         replies = self.client.config_get("maxmemory-policy", target_nodes=RedisCluster.PRIMARIES)
         return [reply["maxmemory-policy"] for reply in replies.values()]
+
+
+def _among(unavailable: Collection[str], seat_ids: Collection[str]) -> str:
+    """The unavailable seats a step needs to know about: those it is asked to claim (a
+    nearly sold-out hall has hundreds; sending them all would cost every hold)."""
+    return csv(sorted(set(seat_ids) & set(unavailable)))
 
 
 def _flat(fields: dict[str, str]) -> list[str]:

@@ -78,16 +78,13 @@ local function conflicts(claims_key, seats, unavailable, owner)
   return found
 end
 
-local function bump(versions_key, seat)
-  redis.call('HINCRBY', versions_key, seat, 1)
-  redis.call('HINCRBY', versions_key, '*', 1)
-end
-
+-- Every seat claimed, released or sold gets a new version, and so does the show ('*').
 local function claim(claims_key, versions_key, seats, value)
   for _, seat in ipairs(seats) do
     redis.call('HSET', claims_key, seat, value)
-    bump(versions_key, seat)
+    redis.call('HINCRBY', versions_key, seat, 1)
   end
+  if #seats > 0 then redis.call('HINCRBY', versions_key, '*', #seats) end
 end
 
 -- Moves the claims `owner` has on `seats` to `value` (a new owner, or a later until).
@@ -100,31 +97,37 @@ local function reclaim(claims_key, seats, owner, value)
 end
 
 local function release(claims_key, versions_key, seats, owner)
+  local released = {}
   for _, seat in ipairs(seats) do
     if claim_owner(redis.call('HGET', claims_key, seat)) == owner then
       redis.call('HDEL', claims_key, seat)
-      bump(versions_key, seat)
+      released[#released + 1] = seat
     end
   end
+  for _, seat in ipairs(released) do redis.call('HINCRBY', versions_key, seat, 1) end
+  if #released > 0 then redis.call('HINCRBY', versions_key, '*', #released) end
 end
 
--- A counter hash (one user's or one client's claims in the show): owner -> "<seats>|<until>".
-local function counted(key)
-  local total = 0
+-- A counter hash holds one user's (or one client address's) claims in the show:
+-- owner -> "<seats>|<until>". tally reads it once: the seats live now, not counting
+-- `owner`'s own entry, and the owners whose claims ended.
+local function tally(key, owner)
+  local total, ended = 0, {}
   local entries = redis.call('HGETALL', key)
   for i = 1, #entries, 2 do
     local seats, until_ = string.match(entries[i + 1], '^(%d+)|(%d+)$')
-    if tonumber(until_) > NOW then total = total + tonumber(seats) end
+    if tonumber(until_) <= NOW then
+      ended[#ended + 1] = entries[i]
+    elseif entries[i] ~= owner then
+      total = total + tonumber(seats)
+    end
   end
-  return total
+  return total, ended
 end
 
--- Sets (or, with 0 seats, removes) an owner's entry, and drops entries that ended.
-local function count(key, owner, seats, until_)
-  local entries = redis.call('HGETALL', key)
-  for i = 1, #entries, 2 do
-    if claim_until(entries[i + 1]) <= NOW then redis.call('HDEL', key, entries[i]) end
-  end
+-- Writes `owner`'s entry (none for 0 seats), dropping `gone` owners on the way.
+local function settle(key, owner, seats, until_, gone)
+  if #gone > 0 then redis.call('HDEL', key, unpack(gone)) end
   if seats > 0 then
     redis.call('HSET', key, owner, seats .. '|' .. us(until_))
   else
@@ -132,10 +135,8 @@ local function count(key, owner, seats, until_)
   end
 end
 
-local function processed(stats_key, record_key)
-  for tier in pairs(set_of(split(redis.call('HGET', record_key, 'tiers')))) do
-    redis.call('HINCRBY', stats_key, tier, 1)
-  end
+local function processed(stats_key, tiers)
+  for tier in pairs(set_of(split(tiers))) do redis.call('HINCRBY', stats_key, tier, 1) end
 end
 
 local function touch(ttl_ms, ...)
@@ -159,54 +160,58 @@ end
 
 -- On a single server the caller passes the index keys after the show's: a pointer to
 -- the record, the index of all such records, the user's index, and the index of shows.
--- Entries are dropped a retention after their records expired, so the sweeper (which
--- deletes records a retention after they ended) finds every record first.
-local function index(first, pointer, member, ends, retention, show_id)
+-- One write in 16 (by the record id's last digit) drops index entries a retention after
+-- their records expired, so the sweeper (which deletes records a retention after they
+-- ended) finds every record first. The same steps are redis.RedisBookingStore._index_after.
+local function index(first, pointer, member, ends, retention, show_id, keys_ttl)
   if #KEYS < first then return end
-  local ttl_ms = math.floor((ends - NOW + retention) / 1000)
-  redis.call('SET', KEYS[first], pointer, 'PX', ttl_ms)
-  for i = first + 1, first + 2 do
-    redis.call('ZADD', KEYS[i], us(ends), member)
-    redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', '(' .. us(NOW - 2 * retention))
-  end
-  if redis.call('PTTL', KEYS[first + 2]) < ttl_ms then
-    redis.call('PEXPIRE', KEYS[first + 2], ttl_ms)
-  end
+  redis.call('SET', KEYS[first], pointer, 'PX', math.floor((ends - NOW + retention) / 1000))
+  redis.call('ZADD', KEYS[first + 1], us(ends), member)
+  redis.call('ZADD', KEYS[first + 2], us(ends), member)
+  redis.call('PEXPIRE', KEYS[first + 2], keys_ttl)
   redis.call('ZADD', KEYS[first + 3], us(NOW), show_id)
+  if string.sub(member, -1) == '0' then
+    for i = first + 1, first + 2 do
+      redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', '(' .. us(NOW - 2 * retention))
+    end
+  end
 end
 """
 )
 
 # KEYS: claims, versions, stats, user counter, client counter, hold [, pointer, holds,
 #       user's holds, shows]
-# ARGV: clock, hold id, seats, unavailable, user limit, client limit, ttl, sales close,
-#       show keys ttl ms, retention, pointer, index member, show id, fields...
+# ARGV: clock, hold id, seats, tiers, unavailable, user limit, client limit, ttl, sales
+#       close, show keys ttl ms, retention, pointer, index member, show id, fields...
+# Replies its expiry as the detail (the caller knows the rest), or the existing record.
 HOLD_CREATE = (
     PRELUDE
     + """
 if redis.call('EXISTS', KEYS[6]) == 1 then return reply(E.DUPLICATE_REQUEST, '', KEYS[6]) end
-local close = tonumber(ARGV[8])
+local close = tonumber(ARGV[9])
 if NOW >= close then return reply(E.SALES_CLOSED) end
 local seats = split(ARGV[3])
-local found = conflicts(KEYS[1], seats, set_of(split(ARGV[4])), ARGV[2])
+local found = conflicts(KEYS[1], seats, set_of(split(ARGV[5])), ARGV[2])
 if #found > 0 then return reply(E.SEAT_UNAVAILABLE, table.concat(found, ',')) end
-if counted(KEYS[4]) + #seats > tonumber(ARGV[5]) then
-  return reply(E.SEAT_LIMIT_REACHED, 'user:' .. ARGV[5])
+local user_seats, user_gone = tally(KEYS[4], ARGV[2])
+if user_seats + #seats > tonumber(ARGV[6]) then
+  return reply(E.SEAT_LIMIT_REACHED, 'user:' .. ARGV[6])
 end
-if counted(KEYS[5]) + #seats > tonumber(ARGV[6]) then
-  return reply(E.SEAT_LIMIT_REACHED, 'client:' .. ARGV[6])
+local client_seats, client_gone = tally(KEYS[5], ARGV[2])
+if client_seats + #seats > tonumber(ARGV[7]) then
+  return reply(E.SEAT_LIMIT_REACHED, 'client:' .. ARGV[7])
 end
-local expires = math.min(NOW + tonumber(ARGV[7]), close)
+local expires = math.min(NOW + tonumber(ARGV[8]), close)
 claim(KEYS[1], KEYS[2], seats, ARGV[2] .. '|' .. us(expires))
 redis.call('HSET', KEYS[6], 'status', 'HELD', 'created', us(NOW), 'expires', us(expires),
-           'live', us(expires), unpack(ARGV, 14))
-redis.call('PEXPIRE', KEYS[6], math.floor((expires - NOW + tonumber(ARGV[10])) / 1000))
-count(KEYS[4], ARGV[2], #seats, expires)
-count(KEYS[5], ARGV[2], #seats, expires)
-processed(KEYS[3], KEYS[6])
-touch(ARGV[9], KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
-index(7, ARGV[11], ARGV[12], expires, tonumber(ARGV[10]), ARGV[13])
-return reply('OK', '', KEYS[6])
+           'live', us(expires), unpack(ARGV, 15))
+redis.call('PEXPIRE', KEYS[6], math.floor((expires - NOW + tonumber(ARGV[11])) / 1000))
+settle(KEYS[4], ARGV[2], #seats, expires, user_gone)
+settle(KEYS[5], ARGV[2], #seats, expires, client_gone)
+processed(KEYS[3], ARGV[4])
+touch(ARGV[10], KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+index(7, ARGV[12], ARGV[13], expires, tonumber(ARGV[11]), ARGV[14], ARGV[10])
+return reply('OK', us(expires))
 """
 )
 
@@ -223,10 +228,12 @@ if NOW >= tonumber(ARGV[9]) then return reply(E.SALES_CLOSED) end
 local old, new = split(hold.seats), split(ARGV[3])
 local found = conflicts(KEYS[1], new, set_of(split(ARGV[6])), hold.id)
 if #found > 0 then return reply(E.SEAT_UNAVAILABLE, table.concat(found, ',')) end
-if counted(KEYS[4]) - #old + #new > tonumber(ARGV[7]) then
+local user_seats, user_gone = tally(KEYS[4], hold.id)
+if user_seats + #new > tonumber(ARGV[7]) then
   return reply(E.SEAT_LIMIT_REACHED, 'user:' .. ARGV[7])
 end
-if counted(KEYS[5]) - #old + #new > tonumber(ARGV[8]) then
+local client_seats, client_gone = tally(KEYS[5], hold.id)
+if client_seats + #new > tonumber(ARGV[8]) then
   return reply(E.SEAT_LIMIT_REACHED, 'client:' .. ARGV[8])
 end
 local old_set, new_set = set_of(old), set_of(new)
@@ -236,9 +243,9 @@ for _, seat in ipairs(old) do if not new_set[seat] then removed[#removed + 1] = 
 release(KEYS[1], KEYS[2], removed, hold.id)
 claim(KEYS[1], KEYS[2], added, hold.id .. '|' .. us(hold.live))
 redis.call('HSET', KEYS[6], 'seats', ARGV[3], 'tiers', ARGV[4], 'amount', ARGV[5])
-count(KEYS[4], hold.id, #new, hold.live)
-count(KEYS[5], hold.id, #new, hold.live)
-processed(KEYS[3], KEYS[6])
+settle(KEYS[4], hold.id, #new, hold.live, user_gone)
+settle(KEYS[5], hold.id, #new, hold.live, client_gone)
+processed(KEYS[3], ARGV[4])
 touch(ARGV[10], KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
 return reply('OK', '', KEYS[6])
 """
@@ -249,9 +256,9 @@ return reply('OK', '', KEYS[6])
 _FINISH = """
 release(KEYS[1], KEYS[2], split(record.seats), record.id)
 redis.call('HSET', KEYS[6], 'status', ARGV[3])
-count(KEYS[4], record.id, 0, 0)
-count(KEYS[5], record.id, 0, 0)
-processed(KEYS[3], KEYS[6])
+redis.call('HDEL', KEYS[4], record.id)
+redis.call('HDEL', KEYS[5], record.id)
+processed(KEYS[3], redis.call('HGET', KEYS[6], 'tiers'))
 return reply('OK', '', KEYS[6])
 """
 
@@ -320,13 +327,11 @@ redis.call('HSET', KEYS[7], 'status', 'PAYMENT_PENDING', 'created', us(NOW),
            'seats', hold.seats, 'tiers', from_hold[1], 'user', hold.user,
            'client', from_hold[2], unpack(ARGV, 13))
 redis.call('PEXPIRE', KEYS[7], math.floor((expires - NOW + tonumber(ARGV[8])) / 1000))
-count(KEYS[4], hold.id, 0, 0)
-count(KEYS[4], order_id, #seats, expires)
-count(KEYS[5], hold.id, 0, 0)
-count(KEYS[5], order_id, #seats, expires)
-processed(KEYS[3], KEYS[7])
+settle(KEYS[4], order_id, #seats, expires, {hold.id})
+settle(KEYS[5], order_id, #seats, expires, {hold.id})
+processed(KEYS[3], from_hold[1])
 touch(ARGV[7], KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
-index(8, ARGV[9], ARGV[10], expires, tonumber(ARGV[8]), ARGV[11])
+index(8, ARGV[9], ARGV[10], expires, tonumber(ARGV[8]), ARGV[11], ARGV[7])
 return reply('OK', '', KEYS[7])
 """
 )
@@ -351,9 +356,9 @@ reclaim(KEYS[1], seats, order.id, order.id .. '|' .. us(live))
 redis.call('HSET', KEYS[6], 'paying', us(NOW), 'live', us(live))
 redis.call('PEXPIRE', KEYS[6],
            redis.call('PTTL', KEYS[6]) + math.floor((live - order.expires) / 1000))
-count(KEYS[4], order.id, #seats, live)
-count(KEYS[5], order.id, #seats, live)
-processed(KEYS[3], KEYS[6])
+settle(KEYS[4], order.id, #seats, live, {})
+settle(KEYS[5], order.id, #seats, live, {})
+processed(KEYS[3], redis.call('HGET', KEYS[6], 'tiers'))
 return reply('OK', '', KEYS[6])
 """
 )
@@ -364,17 +369,16 @@ SALE_RECORD = (
     PRELUDE
     + """
 local sold = ARGV[2] .. '|0'
+local newly = {}
 for _, seat in ipairs(split(ARGV[3])) do
-  if redis.call('HGET', KEYS[1], seat) ~= sold then
-    redis.call('HSET', KEYS[1], seat, sold)
-    bump(KEYS[2], seat)
-  end
+  if redis.call('HGET', KEYS[1], seat) ~= sold then newly[#newly + 1] = seat end
 end
+claim(KEYS[1], KEYS[2], newly, sold)
 if redis.call('EXISTS', KEYS[6]) == 1 then
   redis.call('HSET', KEYS[6], 'status', 'CONFIRMED')
 end
-count(KEYS[4], ARGV[2], 0, 0)
-count(KEYS[5], ARGV[2], 0, 0)
+redis.call('HDEL', KEYS[4], ARGV[2])
+redis.call('HDEL', KEYS[5], ARGV[2])
 touch(ARGV[4], KEYS[1], KEYS[2])
 return reply('OK', '')
 """

@@ -381,3 +381,26 @@ def test_session_authentication_needs_csrf(user, show):
         "/api/v1/holds", {"showId": str(show.id), "seatIds": ["B1"], "quantity": 1}, format="json"
     )
     assert error_of(response) == (403, "FORBIDDEN")
+
+
+def test_a_partial_serializer_made_elsewhere_does_not_make_fields_optional(api, show):
+    """The API's serializers share their fields; a partial one (the browsable API makes
+    them for its forms) must not make a required field skippable for everyone else."""
+    from booking.api import SeatsInput
+
+    SeatsInput(data={}, partial=True).is_valid()
+    held = make_hold(api, show)
+    response = api.patch(f"/api/v1/holds/{held['holdId']}", {"seatIds": ["B3"]}, format="json")
+    assert error_of(response) == (400, "VALIDATION_ERROR")
+    assert response.json()["error"]["details"] == {"quantity": ["This field is required."]}
+
+
+@pytest.mark.parametrize("seat", ["b1", "B", "B123", "ABC1", " B1", "B1\n", 7])
+def test_a_seat_id_must_be_spelled_like_one(api, show, seat):
+    response = api.post(
+        "/api/v1/holds", {"showId": str(show.id), "seatIds": [seat], "quantity": 1}, format="json"
+    )
+    assert error_of(response) == (400, "VALIDATION_ERROR")
+    assert response.json()["error"]["details"] == {
+        "seatIds": {"0": ["Must be a seat id, like B7."]}
+    }
