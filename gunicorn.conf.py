@@ -18,6 +18,22 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG")  # unset: no access log
 errorlog = "-"
 
 
+# A body the site answered without reading (a 413 refuses one unread) is read to here
+# after the answer, so the keep-alive connection the answer promised stays usable;
+# gunicorn itself reads at most 64 KB of it and then closes the connection.
+UNREAD_BODY_LIMIT = 10 * 1024 * 1024
+
+
+def post_request(worker, req, environ, resp):
+    body = environ.get("wsgi.input")
+    left = UNREAD_BODY_LIMIT
+    while body is not None and left > 0:
+        chunk = body.read(min(65536, left))
+        if not chunk:
+            break
+        left -= len(chunk)
+
+
 def on_starting(server):
     store_url = os.environ.get("BOOKING_STORE_URL", "memory://")
     if store_url == "memory://" and server.cfg.workers > 1:

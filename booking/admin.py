@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import permission_required
+from django.http import HttpResponseBadRequest
 from django.urls import path
 
 from booking import staff_views as views
@@ -85,6 +86,14 @@ class BookingAdmin(ReadOnlyAdmin):
     date_hierarchy = "show_start"
     list_select_related = ["user"]
     inlines = [SoldSeatInline]
+
+    def changelist_view(self, request, extra_context=None):
+        """Django's date drill-down computes the year, month or day after the one asked
+        for; after the calendar's last year there is none, so such a year is refused."""
+        year = request.GET.get("show_start__year", "")
+        if year and not (year.isdigit() and 0 < int(year) < 9999):
+            return HttpResponseBadRequest("No such year.")
+        return super().changelist_view(request, extra_context)
 
     @admin.display(description="Seats")
     def seat_list(self, booking: Booking) -> str:

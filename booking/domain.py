@@ -2,10 +2,13 @@
 booking store (or, for paid orders, from the database), each with its status already
 judged on the store's clock at the moment of reading (``as_of``)."""
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+
+MOBILE = re.compile(r"[6-9][0-9]{9}")
 
 
 class HoldStatus(StrEnum):
@@ -155,6 +158,6 @@ def indian_mobile(raw: str) -> str:
     """
     digits = raw.strip().replace(" ", "").replace("-", "")
     digits = digits.removeprefix("+91")
-    if len(digits) != 10 or not digits.isdigit() or digits[0] not in "6789":
+    if not MOBILE.fullmatch(digits):  # ASCII digits only: "²" and "९" are digits too
         raise ValueError("Enter a 10-digit Indian mobile number, like 98765 43210.")
     return digits

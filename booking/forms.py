@@ -1,11 +1,15 @@
 from django import forms
 
 from booking.domain import Customer, indian_mobile
+from bookmyshow.text import no_control_characters
 
 
 class CustomerForm(forms.Form):
     name = forms.CharField(
-        max_length=100, label="Full name", widget=forms.TextInput(attrs={"autocomplete": "name"})
+        max_length=100,
+        label="Full name",
+        validators=[no_control_characters],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
         max_length=254, label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email"})

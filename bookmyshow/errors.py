@@ -6,11 +6,14 @@ other request (full pages and htmx swaps) is rendered here. A database that cann
 reached is a domain error too (:class:`DatabaseUnavailable`, a 503), wherever it surfaces.
 """
 
+import codecs
+import json
 import logging
 import sys
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import BadRequest as DjangoBadRequest
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -116,9 +119,22 @@ class DomainErrorMiddleware:
         return render_domain_error(request, error) if error is not None else None
 
 
-class BodySizeMiddleware:
-    """Refuse a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` with 413 before anything reads
-    it (Django checks the size only when a form is parsed; DRF's parsers never do)."""
+class BadRequest(DomainError):
+    status_code = 400
+    code = "BAD_REQUEST"
+    message = "The request could not be understood."
+
+
+class RequestGuardMiddleware:
+    """Refuse, before anything reads it, a request no part of the site can handle:
+
+    - a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (413; Django checks the size only when
+      a form is parsed, DRF's parsers never do);
+    - a NUL byte in the path or the query string (PostgreSQL refuses it in text, so it
+      would fail deep inside a query);
+    - a body in a charset that is not a text encoding (``charset=zlib``: Django's form
+      parser would fail on it).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -133,7 +149,45 @@ class BodySizeMiddleware:
             length = 0
         if limit is not None and length > limit:
             return render_domain_error(request, PayloadTooLarge())
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            return render_domain_error(request, BadRequest())
+        if request.encoding and not _is_text_encoding(request.encoding):
+            return render_domain_error(request, BadRequest("Send text in a text encoding."))
         return self.get_response(request)
+
+
+def _is_text_encoding(name: str) -> bool:
+    try:
+        return codecs.lookup(name)._is_text_encoding
+    except LookupError:
+        return False
+
+
+def unreadable_requests_refused(application):
+    """Wrap the site's WSGI application: a request Django cannot even build (a
+    Content-Type whose charset parameter names no charset) is a 400, not the server's
+    bare error page."""
+
+    def guarded(environ, start_response):
+        try:
+            return application(environ, start_response)
+        except DjangoBadRequest:
+            api = environ.get("PATH_INFO", "").startswith("/api/")
+            body = (
+                json.dumps(error_envelope(BadRequest.code, BadRequest.message)).encode()
+                if api
+                else b"<!doctype html><title>Bad request</title><p>" + BadRequest.message.encode()
+            )
+            start_response(
+                "400 Bad Request",
+                [
+                    ("Content-Type", "application/json" if api else "text/html; charset=utf-8"),
+                    ("Content-Length", str(len(body))),
+                ],
+            )
+            return [body]
+
+    return guarded
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

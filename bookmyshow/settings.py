@@ -81,9 +81,12 @@ INSTALLED_APPS = [
     "booking",
 ]
 
+# The security headers and the policy come first, so every answer carries them (a 413, a
+# disallowed host's 400); the request guard then refuses what nothing should read.
 MIDDLEWARE = [
-    "bookmyshow.errors.BodySizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "bookmyshow.errors.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -91,7 +94,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "bookmyshow.errors.DomainErrorMiddleware",
 ]
@@ -190,6 +192,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "bookmyshow.errors.csrf_failure"
+SESSION_ENGINE = "bookmyshow.sessions"
 CSRF_TRUSTED_ORIGINS = [
     origin.strip()
     for origin in env_str("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",")
