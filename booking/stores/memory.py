@@ -11,6 +11,7 @@ import dataclasses
 import fcntl
 import hashlib
 import os
+import sys
 import tempfile
 import threading
 import time
@@ -523,7 +524,14 @@ class MemoryBookingStore(BookingStore):
 
 # -- one serving process per deployment ---------------------------------------------------
 
-_process_lock: IO[str] | None = None
+REFUSAL = (
+    "Another process already serves this site with the process-local booking store "
+    "(BOOKING_STORE_URL=memory://): two would sell the same seats twice. Serve with one "
+    "process, or set BOOKING_STORE_URL=redis://host:port/db."
+)
+FORK_HANDOVER_SECONDS = 2.0
+_lock_path: str | None = None
+_lock: IO[str] | None = None
 
 
 def check_single_process(database_identity: str) -> None:
@@ -532,21 +540,53 @@ def check_single_process(database_identity: str) -> None:
     seats. The lock is an advisory file lock that the operating system drops when the
     process ends, however it ends.
 
+    A process that forks workers after loading the site (gunicorn --preload) hands the
+    lock over to the first of them; any further worker cannot take it and exits at once
+    with status 3, which makes gunicorn stop ("Worker failed to boot").
+
     Raises ``RuntimeError`` naming the fix.
     """
-    global _process_lock
-    if _process_lock is not None:
+    global _lock_path, _lock
+    if _lock is not None:
         return
     digest = hashlib.sha256(database_identity.encode()).hexdigest()[:16]
-    path = os.path.join(tempfile.gettempdir(), f"bookmyshow-memory-store-{digest}.lock")
+    _lock_path = os.path.join(tempfile.gettempdir(), f"bookmyshow-memory-store-{digest}.lock")
+    _lock = _lock_take(_lock_path, wait=0)
+    if _lock is None:
+        raise RuntimeError(REFUSAL)
+    os.register_at_fork(after_in_parent=_lock_hand_over, after_in_child=_lock_take_over)
+
+
+def _lock_take(path: str, *, wait: float) -> IO[str] | None:
     handle = open(path, "a+")  # noqa: SIM115 (held open for the life of the process)
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.close()
-        raise RuntimeError(
-            "Another process already serves this site with the process-local booking store "
-            "(BOOKING_STORE_URL=memory://): two would sell the same seats twice. Serve with "
-            "one process, or set BOOKING_STORE_URL=redis://host:port/db."
-        ) from None
-    _process_lock = handle
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return handle
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                handle.close()
+                return None
+            time.sleep(0.01)
+
+
+def _lock_hand_over() -> None:
+    """In a process that forked: it loaded the site for its workers and serves none."""
+    global _lock
+    if _lock is not None:
+        _lock.close()
+        _lock = None
+
+
+def _lock_take_over() -> None:
+    """In a forked worker: it serves, so it needs the lock of its own (its parent is
+    letting go of the one both hold)."""
+    global _lock
+    if _lock is not None:
+        _lock.close()
+    _lock = _lock_take(_lock_path or "", wait=FORK_HANDOVER_SECONDS)
+    if _lock is None:
+        sys.stderr.write(f"{REFUSAL}\n")
+        sys.stderr.flush()
+        os._exit(3)

@@ -181,15 +181,19 @@ def test_a_users_active_holds_are_listed_newest_first(user, other_user, sid, clo
     ]
 
 
-def test_releasing_needs_no_catalog(user, sid, clock, monkeypatch):
+def test_releasing_and_cancelling_need_no_catalog(user, sid, clock, monkeypatch):
     held = hold(user, sid, ["B1"])
+    made = order(user, sid, ["B2"])
 
-    def catalog_down(**_):
+    def catalog_down(*args, **kwargs):
         raise AssertionError("the catalog was asked")
 
     monkeypatch.setattr("catalog.sources.local.LocalCatalog.show_get", catalog_down)
     assert services.hold_release(user_id=user.id, hold_id=held.hold_id).status is (
         HoldStatus.RELEASED
+    )
+    assert services.order_cancel(user_id=user.id, order_id=made.order_id).status is (
+        OrderStatus.CANCELLED
     )
 
 
