@@ -5,6 +5,7 @@ from django.urls import path
 
 from booking import staff_views as views
 from booking.models import Booking, SoldSeat
+from bookmyshow.money import rupees
 
 
 def _staff(view, permission: str):
@@ -68,7 +69,7 @@ class BookingAdmin(ReadOnlyAdmin):
         "theatre_name",
         "show_start",
         "seat_list",
-        "amount",
+        "amount_paid",
         "confirmed_at",
         "checked_in_at",
     ]
@@ -98,6 +99,10 @@ class BookingAdmin(ReadOnlyAdmin):
     @admin.display(description="Seats")
     def seat_list(self, booking: Booking) -> str:
         return ", ".join(booking.seat_ids)
+
+    @admin.display(description="Amount")
+    def amount_paid(self, booking: Booking) -> str:
+        return rupees(booking.amount)
 
 
 @admin.register(SoldSeat)

@@ -15,6 +15,7 @@ from booking.domain import Customer, HoldStatus, OrderStatus, indian_mobile
 from bookmyshow.api import (
     ApiSerializer,
     IdField,
+    MoneyField,
     PageQuery,
     PaginationOutput,
     StrictCharField,
@@ -108,7 +109,7 @@ class HoldOutput(ApiSerializer):
     status = serializers.ChoiceField(choices=[status.value for status in HoldStatus])
     createdAt = serializers.DateTimeField(source="created_at")
     expiresAt = serializers.DateTimeField(source="expires_at")
-    amount = serializers.FloatField()
+    amount = MoneyField()
     currency = serializers.SerializerMethodField()
     orderId = serializers.CharField(source="order_id", allow_null=True)
 
@@ -137,9 +138,9 @@ class OrderShowOutput(ApiSerializer):
 
 
 class BreakdownOutput(ApiSerializer):
-    tickets = serializers.FloatField(source="tickets_amount")
-    convenienceFee = serializers.FloatField(source="convenience_fee")
-    total = serializers.FloatField(source="amount")
+    tickets = MoneyField(source="tickets_amount")
+    convenienceFee = MoneyField(source="convenience_fee")
+    total = MoneyField(source="amount")
 
 
 class CustomerOutput(ApiSerializer):
@@ -156,7 +157,7 @@ class OrderOutput(ApiSerializer):
     theatre = OrderTheatreOutput(source="show")
     show = OrderShowOutput()
     seats = serializers.ListField(child=serializers.CharField(), source="seat_ids")
-    amount = serializers.FloatField()
+    amount = MoneyField()
     currency = serializers.SerializerMethodField()
     breakdown = BreakdownOutput(source="*")
     customer = CustomerOutput()

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from booking.seats import SeatState
 from booking.selectors import SeatMap
+from bookmyshow.money import rupees
 from catalog.domain import Seat, Tier
 
 
@@ -46,7 +47,7 @@ class GridSeat:
     def accessible_label(self) -> str:
         return (
             f"Row {self.seat.row}, seat {self.seat.number}, {self.tier_name}, "
-            f"₹{self.price:,.0f}, {self.state.label}"
+            f"{rupees(self.price, compact=True)}, {self.state.label}"
         )
 
 

@@ -1,4 +1,5 @@
-"""What seats cost: each seat at its tier's price, plus the convenience fee per seat."""
+"""What seats cost: each seat at its tier's price, plus the convenience fee per seat (the
+fee rounded to the paisa once, so the fee per seat times the seats is the fee charged)."""
 
 from collections import Counter
 from collections.abc import Collection
@@ -7,9 +8,8 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from bookmyshow.money import money
 from catalog.domain import SeatLayout, Tier
-
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +43,6 @@ def price_seats(layout: SeatLayout, seat_ids: Collection[str]) -> Price:
     lines = tuple(
         TierLine(tier, per_tier[tier.code]) for tier in layout.tiers if per_tier[tier.code]
     )
-    tickets = sum((line.subtotal for line in lines), Decimal(0)).quantize(CENT)
-    fee = (settings.CONVENIENCE_FEE_PER_TICKET * len(seat_ids)).quantize(CENT)
+    tickets = money(sum((line.subtotal for line in lines), Decimal(0)))
+    fee = money(settings.CONVENIENCE_FEE_PER_TICKET) * len(seat_ids)
     return Price(lines=lines, tickets=tickets, convenience_fee=fee)

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from booking import selectors
-from bookmyshow.api import ApiSerializer, parse_query
+from bookmyshow.api import ApiSerializer, MoneyField, parse_query
 from bookmyshow.api_docs import errors
 from bookmyshow.converters import FIRST_DAY, LAST_DAY
 from catalog.domain import Availability, seat_sort_key
@@ -40,9 +40,7 @@ class GeoOutput(ApiSerializer):
 class ShowTimeOutput(ApiSerializer):
     showId = serializers.CharField(source="show_time.show_id")
     startTime = serializers.DateTimeField(source="show_time.start_time")
-    price = serializers.FloatField(
-        source="show_time.price", help_text="The lowest tier price, in rupees."
-    )
+    price = MoneyField(source="show_time.price", help_text="The lowest tier price, in rupees.")
     status = serializers.ChoiceField(choices=[a.value for a in Availability])
 
 
@@ -64,7 +62,7 @@ class MovieShowsOutput(ApiSerializer):
 class TierOutput(ApiSerializer):
     code = serializers.CharField()
     name = serializers.CharField()
-    price = serializers.FloatField()
+    price = MoneyField()
 
 
 class LayoutSeatOutput(ApiSerializer):
@@ -84,7 +82,7 @@ class SeatMapOutput(ApiSerializer):
     theatreName = serializers.CharField(source="show.theatre_name", allow_blank=True)
     screenName = serializers.CharField(source="show.screen_name", allow_blank=True)
     startTime = serializers.DateTimeField(source="show.start_time")
-    price = serializers.FloatField(source="show.price")
+    price = MoneyField(source="show.price")
     currency = serializers.SerializerMethodField()
     tiers = TierOutput(source="show.layout.tiers", many=True)
     layout = LayoutSeatOutput(source="show.layout.seats", many=True)

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.utils.serializer_helpers import BindingDict
 
 from bookmyshow.ids import canonical_id
+from bookmyshow.money import money
 from bookmyshow.text import is_token, no_control_characters
 
 
@@ -91,6 +92,19 @@ class StrictCharField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+@extend_schema_field(OpenApiTypes.DOUBLE)
+class MoneyField(serializers.Field):
+    """An amount in rupees, as a JSON number rounded to the paisa by the one rule of
+    ``bookmyshow.money`` (``412.5``, never ``412.505`` or ``413``)."""
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value) -> float:
+        return float(money(value))
 
 
 @extend_schema_field(OpenApiTypes.UUID)

@@ -113,6 +113,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
             ],
+            # Every amount on a page is written by one filter: {{ amount|rupees }}.
+            "builtins": ["bookmyshow.templatetags.money"],
         },
     },
 ]

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
+from bookmyshow.money import rupees
+
 ROW_LABEL = RegexValidator(r"^[A-Z]{1,2}$", "A row label is one or two capital letters.")
 TIER_CODE = RegexValidator(r"^[A-Z][A-Z_]{0,19}$", "A tier code is UPPER_SNAKE, e.g. PRIME.")
 MAX_SEATS_PER_ROW = 99  # seat ids are the row label and at most two digits
@@ -155,4 +157,4 @@ class ShowPrice(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.tier.name}: ₹{self.price}"
+        return f"{self.tier.name}: {rupees(self.price)}"

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from bookmyshow.ids import canonical_id
+from bookmyshow.money import money as money_round
 from catalog.client import LambdaClient, LambdaNotFound
 from catalog.domain import (
     Availability,
@@ -82,7 +83,7 @@ def money(value: Any) -> Decimal:
     number = decimal_or_none(value)
     if number is None or number < 0:
         raise Unusable(f"bad price {value!r}")
-    return number.quantize(Decimal("0.01"))
+    return money_round(number)
 
 
 def int_or_none(value: Any) -> int | None:

@@ -1,0 +1,25 @@
+"""Money: one rounding rule and one way to write an amount, everywhere.
+
+Amounts are ``Decimal`` rupees rounded to the paisa, half up (₹412.505 is ₹412.51, never
+₹412.50 one place and ₹412.51 another). Every price the catalog reads, every amount the
+booking engine computes, every number the API sends and every amount a page or ticket
+shows goes through :func:`money`; nothing rounds to whole rupees.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+PAISA = Decimal("0.01")
+
+
+def money(value: Decimal | int | str) -> Decimal:
+    """``value`` in rupees, rounded to the paisa, half up."""
+    return Decimal(value).quantize(PAISA, rounding=ROUND_HALF_UP)
+
+
+def rupees(value: Decimal | int | str, *, compact: bool = False) -> str:
+    """An amount as people read it: ``₹412.50``. ``compact`` leaves out ``.00`` from whole
+    rupees (``₹250``, for prices beside seats), never the paise of any other amount."""
+    amount = money(value)
+    if compact and amount == amount.to_integral_value():
+        return f"₹{amount:.0f}"
+    return f"₹{amount:.2f}"
