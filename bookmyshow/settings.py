@@ -254,6 +254,18 @@ BMS_API_URL = env_str("BMS_API_URL", "").rstrip("/")
 BMS_API_CONNECT_TIMEOUT = 3.05
 BMS_API_READ_TIMEOUT = 10.0
 BMS_API_RETRIES = 2
+# How the service's times are labelled: "utc" (true UTC, as it documents) or "local"
+# (India wall-clock times labelled +00:00, as its own data generator writes them).
+BMS_API_TIMES = env_str("BMS_API_TIMES", "utc")
+if BMS_API_TIMES not in ("utc", "local"):
+    raise ImproperlyConfigured(f"BMS_API_TIMES must be utc or local, not {BMS_API_TIMES!r}.")
+# After this many failed calls in a row, the catalog answers CATALOG_UNAVAILABLE at once
+# for the cool-down, then lets one call try again.
+BMS_API_BREAKER_FAILURES = env_int("BMS_API_BREAKER_FAILURES", 3, minimum=1)
+BMS_API_BREAKER_COOLDOWN_SECONDS = env_int("BMS_API_BREAKER_COOLDOWN_SECONDS", 15, minimum=1)
+# A hold is checked against the source's seat map no older than this (orders and
+# payments always read it afresh).
+BMS_SEATMAP_MAX_AGE_SECONDS = env_int("BMS_SEATMAP_MAX_AGE_SECONDS", 2)
 
 # Booking rules.
 BOOKING_STORE_URL = env_str("BOOKING_STORE_URL", "memory://")

@@ -37,6 +37,11 @@ class MoviePageOutput(ApiSerializer):
 class MovieListApi(APIView):
     @extend_schema(
         operation_id="movies_list",
+        description=(
+            "Every movie the catalog has, each once, in a stable order (newest release "
+            "first where the catalog knows it, then by title): page through with `limit` "
+            "and `offset` until `hasMore` is false."
+        ),
         parameters=[PageQuery],
         responses={200: MoviePageOutput, **errors(400, 503)},
     )

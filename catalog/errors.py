@@ -26,3 +26,11 @@ class CatalogUnavailable(CatalogError):
     code = "CATALOG_UNAVAILABLE"
     message = "Movie listings are unavailable right now. Please try again in a minute."
     retry_after = 30
+
+
+class ShowCancelled(CatalogError):
+    """The source called the show cancelled: it is listed nowhere and nothing is sold."""
+
+    status_code = 410
+    code = "SHOW_CANCELLED"
+    message = "This show was cancelled."

@@ -6,12 +6,10 @@ from django.utils import timezone
 
 from catalog.sources import get_catalog
 
-HOME_PAGE_SIZE = 100
-
 
 def home(request: HttpRequest) -> HttpResponse:
-    page = get_catalog().movie_list(limit=HOME_PAGE_SIZE, offset=0)
-    return render(request, "catalog/home.html", {"movies": page.movies})
+    """Every movie the catalog has, however many."""
+    return render(request, "catalog/home.html", {"movies": get_catalog().movies_all()})
 
 
 def movie_detail(request: HttpRequest, movie_id: str) -> HttpResponse:

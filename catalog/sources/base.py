@@ -2,25 +2,50 @@
 
 from datetime import date
 
-from catalog.domain import Movie, MoviePage, Show, TheatreShows
+from catalog.domain import Movie, MovieCard, MoviePage, Show, TheatreShows
 
 
 class CatalogSource:
     """Read-only access to movies, shows and seat layouts.
 
-    Every method returns frozen domain values. Unknown ids raise ``MovieNotFound`` or
-    ``ShowNotFound``; a source that cannot answer raises ``CatalogUnavailable``.
+    Every method returns frozen domain values. Unknown ids (and ids that are not
+    canonical UUIDs) raise ``MovieNotFound`` or ``ShowNotFound``; a show the source called
+    cancelled raises ``ShowCancelled``; a source that cannot answer raises
+    ``CatalogUnavailable``.
     """
 
+    MOVIES_ALL_PAGE = 100
+
     def movie_list(self, *, limit: int, offset: int) -> MoviePage:
+        """A page of every movie, in a stable order."""
         raise NotImplementedError("CatalogSource.movie_list")
+
+    def movies_all(self) -> tuple[MovieCard, ...]:
+        """Every movie, in the order of ``movie_list``, each once."""
+        movies: dict[str, MovieCard] = {}
+        offset = 0
+        while True:
+            page = self.movie_list(limit=self.MOVIES_ALL_PAGE, offset=offset)
+            for card in page.movies:
+                movies.setdefault(card.movie_id, card)
+            if not page.has_more or not page.movies:
+                return tuple(movies.values())
+            offset += len(page.movies)
 
     def movie_get(self, *, movie_id: str) -> Movie:
         raise NotImplementedError("CatalogSource.movie_get")
 
     def theatre_shows_for_date(self, *, movie_id: str, day: date) -> tuple[TheatreShows, ...]:
-        """Theatres showing the movie on ``day`` (local time), by name; shows by time."""
+        """Theatres showing the movie on ``day`` (a day of the site's time zone, India),
+        by name; shows by time. Raises ``MovieNotFound`` for an unknown movie."""
         raise NotImplementedError("CatalogSource.theatre_shows_for_date")
 
-    def show_get(self, *, show_id: str) -> Show:
+    def show_get(self, *, show_id: str, max_age: float | None = None) -> Show:
+        """The show with its layout and the seats the source itself has taken (blocked:
+        sold elsewhere or broken; held by the source's own users).
+
+        ``max_age``: what the source says of the show's seats must be no older than this
+        many seconds; ``0`` asks the source now, past every cache (before an order or a
+        payment, when someone else may have sold a seat since). None: any copy the source
+        keeps will do (pages)."""
         raise NotImplementedError("CatalogSource.show_get")

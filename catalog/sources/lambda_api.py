@@ -1,39 +1,43 @@
-"""The catalog from the Lambda read API, with every quirk of its answers absorbed here.
+"""The catalog from the Lambda read API.
 
-Quirks handled (see the Lambda notes in the README): snake_case and camelCase keys,
-numbers sent as strings, ``null`` ratings, datetimes with a space instead of ``T``,
-empty strings for missing text, lowercase statuses, and unknown extra fields. A missing
-required field makes the answer unusable: ``CatalogUnavailable``.
+``lambda_rows`` reads the service's answers (its quirks, its bad rows) and
+``lambda_times`` its clock; this module decides what to ask and what to keep:
+
+- **Every movie.** The service pages by release date alone, so movies sharing a date come
+  back in no stable order: pages repeat some and skip others, and ``hasMore`` is true
+  before an empty page. The list is read whole (100 at a time, the service's limit, until
+  a short page gives the count), then again through windows shifted by half and a quarter
+  of a page while movies are missing, de-duplicated by id, and sorted in an order of our
+  own (newest release first, then title). Pages of our own API are slices of that list.
+- **An India day** is asked for as every service day that overlaps it, keeping the shows
+  that start on it.
+- **Unknown movies** are 404 (the service answers their shows with an empty list).
+- **Cancelled shows** (``cancelled``, ``CANCELLED``, ``canceled``) are left out of listings
+  and remembered, so their seat maps answer ``ShowCancelled`` and nothing is sold for them.
+- **Seat maps** are cached for the service's own 10 s, and read afresh, past every cache,
+  for a caller that needs a younger one (``max_age``): holds, orders and payments.
+- **Availability**: a listed show whose seat map is in the cache carries its capacity and
+  the seats the service has taken, so availability is counted rather than taken from the
+  service's status, which then stands only when nothing better is known.
 """
 
 import logging
+import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
-from typing import Any
-from urllib.parse import quote, urlencode
+from dataclasses import replace
+from datetime import date
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.cache import cache
 
 from bookmyshow.ids import canonical_id
-from bookmyshow.money import money as money_round
-from catalog.client import LambdaClient, LambdaNotFound
-from catalog.domain import (
-    Availability,
-    Movie,
-    MovieCard,
-    MoviePage,
-    Seat,
-    SeatLayout,
-    SeatRow,
-    Show,
-    ShowTime,
-    TheatreShows,
-    Tier,
-)
-from catalog.errors import CatalogUnavailable, MovieNotFound, ShowNotFound
+from catalog.client import CircuitBreaker, LambdaClient, LambdaNotFound
+from catalog.domain import Movie, MovieCard, MoviePage, Show, ShowTime, TheatreShows
+from catalog.errors import CatalogUnavailable, MovieNotFound, ShowCancelled, ShowNotFound
+from catalog.sources import lambda_rows as rows
 from catalog.sources.base import CatalogSource
+from catalog.sources.lambda_times import ServiceTimes, TimeLabels
 
 logger = logging.getLogger(__name__)
 
@@ -42,272 +46,262 @@ MOVIE_LIST_TTL = 300
 MOVIE_TTL = 3600
 SHOWS_TTL = 60
 SEATMAP_TTL = 10
+CANCELLED_TTL = 24 * 3600  # a show the service called cancelled, until a listing says otherwise
 
-LAMBDA_TIER = "STANDARD"
-STATUSES = {
-    "active": Availability.AVAILABLE,
-    "available": Availability.AVAILABLE,
-    "filling_fast": Availability.FILLING_FAST,
-    "almost_full": Availability.ALMOST_FULL,
-    "sold_out": Availability.SOLD_OUT,
-}
-
-
-class Unusable(Exception):
-    """A field the catalog needs is missing or malformed."""
-
-
-def required(data: dict, key: str) -> Any:
-    value = data.get(key)
-    if value is None or value == "":
-        raise Unusable(f"missing {key!r}")
-    return value
-
-
-def text(data: dict, key: str) -> str:
-    value = data.get(key)
-    return str(value).strip() if value is not None else ""
-
-
-def decimal_or_none(value: Any) -> Decimal | None:
-    if value is None or value == "" or isinstance(value, bool):
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
-
-
-def money(value: Any) -> Decimal:
-    number = decimal_or_none(value)
-    if number is None or number < 0:
-        raise Unusable(f"bad price {value!r}")
-    return money_round(number)
-
-
-def int_or_none(value: Any) -> int | None:
-    number = decimal_or_none(value)
-    return int(number) if number is not None else None
-
-
-def aware_datetime(value: Any) -> datetime:
-    try:
-        moment = datetime.fromisoformat(str(value).strip())
-    except ValueError:
-        raise Unusable(f"bad datetime {value!r}") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def date_or_none(value: Any) -> date | None:
-    try:
-        return date.fromisoformat(str(value).strip()[:10]) if value else None
-    except ValueError:
-        return None
-
-
-def record_id(data: dict, key: str) -> str:
-    """An id from the service, spelled the canonical way (it echoes ids as they were sent,
-    in any letter case)."""
-    raw = str(required(data, key)).strip()
-    return canonical_id(raw) or raw
-
-
-def genres(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = value.split(",")
-    if not isinstance(value, list):
-        return ()
-    return tuple(str(genre).strip() for genre in value if str(genre).strip())
-
-
-def movie_card(data: dict) -> MovieCard:
-    return MovieCard(
-        movie_id=record_id(data, "movie_id"),
-        title=str(required(data, "title")),
-        thumbnail_url=text(data, "thumbnail_url"),
-        rating=decimal_or_none(data.get("rating")),
-        duration_mins=int_or_none(data.get("duration_mins")),
-        genres=genres(data.get("genres")),
-    )
-
-
-def movie(data: dict) -> Movie:
-    card = movie_card(data)
-    return Movie(
-        movie_id=card.movie_id,
-        title=card.title,
-        about=text(data, "about"),
-        thumbnail_url=card.thumbnail_url,
-        rating=card.rating,
-        duration_mins=card.duration_mins,
-        age_rating=text(data, "age_rating"),
-        release_date=date_or_none(data.get("release_date")),
-        language=text(data, "language"),
-        format=text(data, "format"),
-        genres=card.genres,
-    )
-
-
-def theatre_shows(data: dict) -> TheatreShows:
-    geo = data["geo"] if isinstance(data.get("geo"), dict) else {}
-    lat, lng = decimal_or_none(geo.get("lat")), decimal_or_none(geo.get("lng"))
-    shows = sorted(
-        (
-            ShowTime(
-                show_id=record_id(show, "showId"),
-                start_time=aware_datetime(required(show, "startTime")),
-                price=money(required(show, "price")),
-                capacity=None,
-                blocked_count=0,
-                source_status=STATUSES.get(text(show, "status").lower()),
-            )
-            for show in data.get("shows") or []
-        ),
-        key=lambda show: show.start_time,
-    )
-    return TheatreShows(
-        theatre_id=record_id(data, "theatreId"),
-        name=str(required(data, "name")),
-        address=text(data, "address"),
-        lat=float(lat) if lat is not None else None,
-        lng=float(lng) if lng is not None else None,
-        cancellation_available=data.get("cancellationAvailable") is True,
-        shows=tuple(shows),
-    )
-
-
-def seat_layout(data: dict, price: Decimal) -> SeatLayout:
-    """One tier at the show's price; rows in the order the service lists them."""
-    rows: dict[str, list[Seat]] = {}
-    for seat in data.get("layout") or []:
-        row = str(required(seat, "row"))
-        number = int_or_none(required(seat, "number"))
-        if number is None:
-            raise Unusable(f"bad seat number in {seat!r}")
-        rows.setdefault(row, []).append(
-            Seat(
-                seat_id=str(required(seat, "seatId")),
-                row=row,
-                number=number,
-                tier=LAMBDA_TIER,
-                column=number,
-                type=text(seat, "type") or "regular",
-            )
-        )
-    if not rows:
-        raise Unusable("empty layout")
-    return SeatLayout(
-        tiers=(Tier(code=LAMBDA_TIER, name="Standard", price=price),),
-        rows=tuple(
-            SeatRow(
-                label=label,
-                tier=LAMBDA_TIER,
-                seats=tuple(sorted(seats, key=lambda seat: seat.number)),
-            )
-            for label, seats in rows.items()
-        ),
-        blocked_seat_ids=frozenset(str(s) for s in data.get("unavailableSeatIds") or []),
-    )
-
-
-def show(data: dict, show_id: str) -> Show:
-    price = money(required(data, "price"))
-    return Show(
-        show_id=show_id,  # as asked for (canonical), not as echoed
-        movie_id=text(data, "movieId") or None,
-        movie_title=text(data, "movieTitle"),
-        theatre_id=text(data, "theatreId") or None,
-        theatre_name=text(data, "theatreName"),
-        screen_name=text(data, "screenName"),
-        start_time=aware_datetime(required(data, "startTime")),
-        layout=seat_layout(data, price),
-        source_held_seat_ids=frozenset(str(s) for s in data.get("heldSeatIds") or []),
-    )
+MOVIE_PAGE = 100  # the most movies the service returns at once
+MOVIE_PAGE_STARTS = (0, MOVIE_PAGE // 2, MOVIE_PAGE // 4)  # one pass through the list each
+MOVIE_PAGES_MAX = 200  # pages read for one list, whatever the service answers
 
 
 class LambdaCatalog(CatalogSource):
-    def __init__(self, *, base_url: str):
+    def __init__(self, *, base_url: str, clock: Callable[[], float] = time.time):
+        self.clock = clock  # seat-map ages; the cache may be shared, so wall-clock seconds
         self.client = LambdaClient(
             base_url=base_url,
             connect_timeout=settings.BMS_API_CONNECT_TIMEOUT,
             read_timeout=settings.BMS_API_READ_TIMEOUT,
             retries=settings.BMS_API_RETRIES,
+            breaker=CircuitBreaker(
+                failures=settings.BMS_API_BREAKER_FAILURES,
+                cooldown=settings.BMS_API_BREAKER_COOLDOWN_SECONDS,
+                clock=time.monotonic,
+            ),
         )
+        labels = TimeLabels(settings.BMS_API_TIMES)
+        self.times = ServiceTimes(labels=labels, site_zone=settings.TIME_ZONE)
+        self.dropped = rows.DropLog()
+        self.key_prefix = f"catalog:lambda:{labels}"
+
+    # -- movies ---------------------------------------------------------------------------
 
     def movie_list(self, *, limit: int, offset: int) -> MoviePage:
-        def parse(body: dict) -> MoviePage:
-            pagination = body.get("pagination") or {}
-            return MoviePage(
-                movies=tuple(movie_card(item) for item in body.get("movies") or []),
-                limit=limit,
-                offset=offset,
-                has_more=pagination.get("hasMore") is True,
-            )
-
-        return self._get(
-            "/movies", parse, MOVIE_LIST_TTL, params={"limit": limit, "offset": offset}
+        movies = self.movies_all()
+        return MoviePage(
+            movies=movies[offset : offset + limit],
+            limit=limit,
+            offset=offset,
+            has_more=offset + limit < len(movies),
         )
+
+    def movies_all(self) -> tuple[MovieCard, ...]:
+        return self._cached(f"{self.key_prefix}:movies", MOVIE_LIST_TTL, self._movies_read)
+
+    def _movies_read(self) -> tuple[MovieCard, ...]:
+        found: dict[str, dict] = {}
+        count: int | None = None
+        pages = 0
+        for start in MOVIE_PAGE_STARTS:
+            offset = start
+            while pages < MOVIE_PAGES_MAX:
+                body = self._fetch("/movies", params={"limit": MOVIE_PAGE, "offset": offset})
+                page = self._answer(body, rows.rows, "movies")
+                pages += 1
+                for item in page:
+                    found.setdefault(_movie_key(item), item)
+                if len(page) < MOVIE_PAGE:  # the last page: its end is the count
+                    count = offset + len(page)
+                    break
+                offset += MOVIE_PAGE
+            if count is not None and len(found) >= count:
+                break
+        else:
+            logger.warning(
+                "Catalog API: %d distinct movies of %s after reading the list %d times",
+                len(found),
+                count,
+                len(MOVIE_PAGE_STARTS),
+            )
+        listed = [item for item in found.values() if isinstance(item, dict)]
+        if len(listed) < len(found):
+            self.dropped.drop("movie", "", "not an object")
+        return rows.movie_cards(sorted(listed, key=rows.movie_order_key), self.dropped)
 
     def movie_get(self, *, movie_id: str) -> Movie:
         if canonical_id(movie_id) != movie_id:  # never ask the service about a bad id
             raise MovieNotFound(details={"movieId": movie_id})
-        return self._get(
-            f"/movies/{quote(movie_id, safe='')}",
-            movie,
-            MOVIE_TTL,
-            not_found=MovieNotFound(details={"movieId": movie_id}),
+        return self._cached(
+            f"{self.key_prefix}:movie:{movie_id}", MOVIE_TTL, lambda: self._movie_read(movie_id)
         )
+
+    def _movie_read(self, movie_id: str) -> Movie:
+        not_found = MovieNotFound(details={"movieId": movie_id})
+        body = self._fetch(f"/movies/{quote(movie_id, safe='')}", not_found=not_found)
+        try:
+            return rows.movie(body)
+        except rows.Unusable as exc:
+            self.dropped.drop("movie", movie_id, str(exc))
+            raise not_found from None
+
+    # -- shows by date --------------------------------------------------------------------
 
     def theatre_shows_for_date(self, *, movie_id: str, day: date) -> tuple[TheatreShows, ...]:
-        if canonical_id(movie_id) != movie_id:
-            raise MovieNotFound(details={"movieId": movie_id})
+        self.movie_get(movie_id=movie_id)  # MovieNotFound, as the local catalog says it
+        theatres: dict[str, TheatreShows] = {}
+        for service_day in self.times.service_days(day):
+            for theatre in self._listing(movie_id, service_day).theatres:
+                shows = [s for s in theatre.shows if self.times.site_day(s.start_time) == day]
+                known = theatres.get(theatre.theatre_id)
+                if known is not None:
+                    seen = {show.show_id for show in known.shows}
+                    shows = [*known.shows, *(s for s in shows if s.show_id not in seen)]
+                theatres[theatre.theatre_id] = replace(theatre, shows=tuple(shows))
+        counted = self._with_seat_counts(
+            [theatre for theatre in theatres.values() if theatre.shows]
+        )
+        return tuple(sorted(counted, key=lambda theatre: (theatre.name, theatre.theatre_id)))
 
-        def parse(body: dict) -> tuple[TheatreShows, ...]:
-            theatres = (theatre_shows(item) for item in body.get("theatres") or [])
-            return tuple(sorted(theatres, key=lambda theatre: theatre.name))
+    def _listing(self, movie_id: str, service_day: date, *, fresh: bool = False) -> rows.Listing:
+        key = f"{self.key_prefix}:shows:{movie_id}:{service_day}"
+        listing = None if fresh else cache.get(key)
+        if listing is None:
+            listing = self._listing_read(movie_id, service_day)
+            cache.set(key, listing, SHOWS_TTL)
+        return listing
 
-        return self._get(
+    def _listing_read(self, movie_id: str, service_day: date) -> rows.Listing:
+        body = self._fetch(
             f"/movies/{quote(movie_id, safe='')}/shows",
-            parse,
-            SHOWS_TTL,
-            params={"date": day.isoformat()},
+            params={"date": service_day.isoformat()},
             not_found=MovieNotFound(details={"movieId": movie_id}),
         )
+        listing = self._answer(body, rows.listing, self.times, self.dropped)
+        cache.set_many(
+            {
+                **{self._cancelled_key(show_id): True for show_id in listing.cancelled},
+                **{self._movie_of_key(s): movie_id for s in listing.cancelled | listing.listed},
+            },
+            CANCELLED_TTL,
+        )
+        cache.delete_many([self._cancelled_key(show_id) for show_id in listing.listed])
+        return listing
 
-    def show_get(self, *, show_id: str) -> Show:
+    def _with_seat_counts(self, theatres: list[TheatreShows]) -> list[TheatreShows]:
+        """Each listed show whose seat map is cached, with its capacity and the seats the
+        service has taken (sold, broken, held)."""
+        keys = {s.show_id: self._seatmap_key(s.show_id) for t in theatres for s in t.shows}
+        seat_maps = cache.get_many(list(keys.values()))
+
+        def counted(show_time: ShowTime) -> ShowTime:
+            cached = seat_maps.get(keys[show_time.show_id])
+            if cached is None:
+                return show_time
+            layout, held = cached[1].layout, cached[1].source_held_seat_ids
+            return replace(
+                show_time,
+                capacity=layout.capacity,
+                blocked_count=len(layout.blocked_seat_ids | held),
+            )
+
+        return [replace(t, shows=tuple(counted(s) for s in t.shows)) for t in theatres]
+
+    # -- a show's seat map ----------------------------------------------------------------
+
+    def show_get(self, *, show_id: str, max_age: float | None = None) -> Show:
         if canonical_id(show_id) != show_id:
             raise ShowNotFound(details={"showId": show_id})
-        return self._get(
-            f"/shows/{quote(show_id, safe='')}/seatmap",
-            lambda body: show(body, show_id),
-            SEATMAP_TTL,
-            not_found=ShowNotFound(details={"showId": show_id}),
-        )
+        if cache.get(self._cancelled_key(show_id)):
+            raise ShowCancelled(details={"showId": show_id})
+        key = self._seatmap_key(show_id)
+        cached: tuple[float, Show] | None = cache.get(key)
+        if cached is None or (max_age is not None and not self.clock() - cached[0] < max_age):
+            cached = (self.clock(), self._show_read(show_id, fresh=max_age is not None))
+            cache.set(key, cached, SEATMAP_TTL)
+        if max_age is not None:  # someone is buying: the show must still be listed
+            self._check_listed(cached[1], fresh=max_age == 0)
+        return cached[1]
 
-    def _get[T](
+    def _check_listed(self, show: Show, *, fresh: bool) -> None:
+        """Raise ``ShowCancelled`` unless the service still lists the show. Its seat maps
+        say nothing of a cancellation, and it leaves ``CANCELLED`` shows out of its
+        listings itself: a show missing from its movie's listing of its own day (read
+        afresh to be sure, and always afresh when ``fresh``) is a cancelled show. The
+        movie is the one the show was listed under, or else the movies of the seat map's
+        title; a show with neither cannot be checked (it appears on no page of the site),
+        and is logged."""
+        movie_id = cache.get(self._movie_of_key(show.show_id))
+        movie_ids = [movie_id] if movie_id else self._movies_titled(show.movie_title)
+        if not movie_ids:
+            self.dropped.once(f"cannot tell whether show {show.show_id} is cancelled: no movie")
+            return
+        service_day = show.start_time.astimezone(self.times.service_zone).date()
+        for afresh in (True,) if fresh else (False, True):
+            for listed_under in movie_ids:
+                try:
+                    listing = self._listing(listed_under, service_day, fresh=afresh)
+                except MovieNotFound:  # the movie is gone, and its shows with it
+                    continue
+                if show.show_id in listing.listed:
+                    return
+                if show.show_id in listing.cancelled:
+                    raise ShowCancelled(details={"showId": show.show_id})
+        cache.set(self._cancelled_key(show.show_id), True, CANCELLED_TTL)
+        raise ShowCancelled(details={"showId": show.show_id})
+
+    def _movies_titled(self, title: str) -> list[str]:
+        if not title:
+            return []
+        return [m.movie_id for m in self.movies_all() if m.title.casefold() == title.casefold()]
+
+    def _show_read(self, show_id: str, *, fresh: bool) -> Show:
+        not_found = ShowNotFound(details={"showId": show_id})
+        body = self._fetch(
+            f"/shows/{quote(show_id, safe='')}/seatmap", not_found=not_found, fresh=fresh
+        )
+        if rows.is_cancelled(body):
+            cache.set(self._cancelled_key(show_id), True, CANCELLED_TTL)
+            raise ShowCancelled(details={"showId": show_id})
+        try:
+            return rows.show(body, show_id, self.times, self.dropped)
+        except rows.Unusable as exc:  # never on sale: not a show of ours
+            self.dropped.drop("show", show_id, str(exc))
+            raise not_found from None
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    def _seatmap_key(self, show_id: str) -> str:
+        return f"{self.key_prefix}:seatmap:{show_id}"
+
+    def _cancelled_key(self, show_id: str) -> str:
+        return f"catalog:lambda:cancelled:{show_id}"
+
+    def _movie_of_key(self, show_id: str) -> str:
+        return f"catalog:lambda:movie-of:{show_id}"
+
+    def _cached[T](self, key: str, ttl: int, read: Callable[[], T]) -> T:
+        value = cache.get(key)
+        if value is None:
+            value = read()
+            cache.set(key, value, ttl)
+        return value
+
+    def _fetch(
         self,
         path: str,
-        parse: Callable[[dict], T],
-        ttl: int,
         *,
         params: dict[str, str | int] | None = None,
         not_found: Exception | None = None,
-    ) -> T:
-        key = f"catalog:lambda:{path}?{urlencode(params or {})}"
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
+        fresh: bool = False,
+    ) -> dict:
         try:
-            body = self.client.get_json(path, params)
+            return self.client.get_json(path, params, fresh=fresh)
         except LambdaNotFound:
             if not_found is None:
                 raise CatalogUnavailable() from None
             raise not_found from None
+
+    def _answer[T](self, body: dict, read: Callable[..., T], *args) -> T:
+        """``read(body, *args)``; an answer it cannot use at all is ``CatalogUnavailable``."""
         try:
-            value = parse(body)
-        except (Unusable, TypeError, AttributeError) as exc:
-            logger.warning("Catalog API answer for %s is unusable: %s", path, exc)
+            return read(body, *args)
+        except rows.Unusable as exc:
+            logger.warning("Catalog API answer is unusable: %s", exc)
             raise CatalogUnavailable() from exc
-        cache.set(key, value, ttl)
-        return value
+
+
+def _movie_key(item: object) -> str:
+    """The same movie under any spelling of its id; a row without one stands alone."""
+    if isinstance(item, dict):
+        movie_id = canonical_id(str(item.get("movie_id") or "").strip())
+        if movie_id:
+            return movie_id
+    return repr(item)

@@ -44,8 +44,9 @@ def _card(movie: models.Movie) -> MovieCard:
 
 
 def _priced_rows(show: models.Show) -> tuple[list[models.SeatRow], dict[int, models.ShowPrice]]:
-    """The screen's rows whose tier has a price for this show; an unpriced tier is not sold."""
-    prices = {price.tier_id: price for price in show.prices.all()}
+    """The screen's rows whose tier has a positive price for this show; a tier without
+    one is not sold."""
+    prices = {price.tier_id: price for price in show.prices.all() if price.price > 0}
     rows = [row for row in show.screen.rows.all() if row.tier_id in prices]
     return rows, prices
 
@@ -83,9 +84,10 @@ def _local_day_bounds(day: date) -> tuple[datetime, datetime]:
 
 
 class LocalCatalog(CatalogSource):
-    """Reads the catalog models. Shows are memoised in the process for a few seconds:
-    every hold and every seat-grid refresh needs the show's layout, and building a
-    600-seat layout costs more than the rest of a hold together."""
+    """Reads the catalog models. Shows are memoised in the process for up to
+    ``SHOW_TTL_SECONDS`` (or a caller's ``max_age``): every hold and every seat-grid
+    refresh needs the show's layout, and building a 600-seat layout costs more than the
+    rest of a hold together."""
 
     SHOW_TTL_SECONDS = 10.0
     SHOW_CACHE_SIZE = 512
@@ -157,16 +159,19 @@ class LocalCatalog(CatalogSource):
             for theatre, show_times in by_theatre.values()
         )
 
-    def show_get(self, *, show_id: str) -> Show:
+    def show_get(self, *, show_id: str, max_age: float | None = None) -> Show:
+        """Nothing but this project sells a local show's seats, so ``max_age`` bounds only
+        how long a change to its layout (a seat blocked in the admin) may go unseen."""
+        limit = self.SHOW_TTL_SECONDS if max_age is None else min(self.SHOW_TTL_SECONDS, max_age)
         with self._shows_lock:
             cached = self._shows.get(show_id)
-        if cached and cached[0] > monotonic():
+        if cached and monotonic() - cached[0] < limit:
             return cached[1]
         show = self._show_load(show_id)
         with self._shows_lock:
             if len(self._shows) >= self.SHOW_CACHE_SIZE:
                 self._shows.clear()
-            self._shows[show_id] = (monotonic() + self.SHOW_TTL_SECONDS, show)
+            self._shows[show_id] = (monotonic(), show)
         return show
 
     def _show_load(self, show_id: str) -> Show:
@@ -182,9 +187,9 @@ class LocalCatalog(CatalogSource):
             if pk
             else None
         )
-        if show is None:
+        rows, prices = _priced_rows(show) if show is not None else ([], {})
+        if show is None or not rows:  # a show with nothing priced is never on sale
             raise ShowNotFound(details={"showId": str(show_id)})
-        rows, prices = _priced_rows(show)
         return Show(
             show_id=str(show.id),
             movie_id=str(show.movie_id),

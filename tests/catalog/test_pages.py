@@ -6,6 +6,7 @@ import pytest
 import responses
 from django.utils import timezone
 
+from tests.catalog.lambda_service import LambdaStandIn
 from tests.catalog.test_lambda_source import BASE, MOVIE, MOVIE_ID, SEATMAP, SHOW_ID
 
 
@@ -103,3 +104,37 @@ def test_pages_show_the_lambda_catalog(client, db, settings):
     assert "Telugu" in movie
     assert 'aria-label="Row A, seat 2, Standard, ₹350, not for sale"' in seats
     assert 'aria-label="Row B, seat 1, Standard, ₹350, held by someone else"' in seats
+
+
+def test_home_lists_every_lambda_movie_past_a_hundred(client, db, settings):
+    settings.BMS_API_URL = BASE
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
+        service = LambdaStandIn().install(mocked)
+        for n in range(113):
+            service.movie_add(f"Movie {n:03}", release_date=f"2025-0{1 + n % 7}-01")
+        home = client.get("/").content.decode()
+        api = [
+            movie["movieId"]
+            for offset in range(0, 120, 20)
+            for movie in client.get("/api/v1/movies", {"limit": 20, "offset": offset}).json()[
+                "movies"
+            ]
+        ]
+    assert home.count('class="movie-card"') == 113
+    assert all(f"/movies/{movie_id}/" in home for movie_id in service.movies)
+    assert sorted(api) == sorted(service.movies)
+
+
+def test_one_bad_movie_does_not_take_the_home_page_down(client, db, settings):
+    settings.BMS_API_URL = BASE
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
+        service = LambdaStandIn().install(mocked)
+        service.movie_add("Kept")
+        service.movie_add("")
+        service.movie_add(None, thumbnail_url=None)
+        service.movie_add("No poster", thumbnail_url=None)
+        response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count('class="movie-card"') == 2
+    assert 'src="/static/posters/placeholder.svg" alt="Poster of No poster"' in html
