@@ -203,7 +203,7 @@ class HoldListApi(BookingApi):
     @extend_schema(
         request=HoldCreateInput,
         parameters=[IDEMPOTENCY_KEY],
-        responses={201: HoldOutput, **errors(400, 401, 404, 409, 413, 415, 429, 503)},
+        responses={201: HoldOutput, **errors(400, 401, 404, 409, 410, 413, 415, 429, 503)},
     )
     def post(self, request: Request) -> Response:
         body = parse_body(HoldCreateInput, request)
@@ -225,7 +225,7 @@ class HoldDetailApi(BookingApi):
 
     @extend_schema(
         request=SeatsInput,
-        responses={200: HoldOutput, **errors(400, 401, 403, 404, 409, 413, 415, 429, 503)},
+        responses={200: HoldOutput, **errors(400, 401, 403, 404, 409, 410, 413, 415, 429, 503)},
     )
     def patch(self, request: Request, hold_id: str) -> Response:
         body = parse_body(SeatsInput, request)
@@ -260,7 +260,7 @@ class OrderListApi(BookingApi):
     @extend_schema(
         request=OrderCreateInput,
         parameters=[IDEMPOTENCY_KEY],
-        responses={201: OrderOutput, **errors(400, 401, 403, 404, 409, 413, 415, 503)},
+        responses={201: OrderOutput, **errors(400, 401, 403, 404, 409, 410, 413, 415, 503)},
     )
     def post(self, request: Request) -> Response:
         body = parse_body(OrderCreateInput, request)
@@ -284,7 +284,7 @@ class OrderConfirmPaymentApi(BookingApi):
     @extend_schema(
         request=None,
         parameters=[IDEMPOTENCY_KEY],
-        responses={200: OrderOutput, **errors(400, 401, 403, 404, 409, 503)},
+        responses={200: OrderOutput, **errors(400, 401, 403, 404, 409, 410, 503)},
     )
     def post(self, request: Request, order_id: str) -> Response:
         order = services.order_confirm_payment(

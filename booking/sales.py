@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from booking.domain import Customer, Order, OrderStatus, Sale, ShowSnapshot
-from booking.errors import OrderNotPending, SeatUnavailable, StoreUnavailable
+from booking.errors import OrderNotFound, OrderNotPending, SeatUnavailable, StoreUnavailable
 from booking.models import Booking, SoldSeat
 from booking.stores import get_store
 
@@ -91,7 +91,7 @@ def sale_commit(*, order: Order, idempotency_key: str | None) -> Booking:
                 raise OrderNotPending(OrderStatus.CONFIRMED) from None
             taken = sold_seat_ids(show_id=order.show.show_id) & set(order.seat_ids)
             if taken:
-                _cancel_quietly(order)
+                order_fail_quietly(order)
                 raise SeatUnavailable(taken) from None
             logger.info("Ticket code collision for order %s; drawing another", order.order_id)
     raise RuntimeError("Could not draw a unique ticket code")  # 36^6 codes: not in practice
@@ -123,10 +123,12 @@ def _booking_fields(order: Order, idempotency_key: str | None) -> dict:
     }
 
 
-def _cancel_quietly(order: Order) -> None:
+def order_fail_quietly(order: Order) -> None:
+    """Cancel an order whose sale cannot be made and free its seats; if the store cannot
+    do it now, the order expires by itself."""
     try:
         get_store().order_payment_fail(order_id=order.order_id)
-    except (OrderNotPending, StoreUnavailable) as exc:  # it expires by itself anyway
+    except (OrderNotFound, OrderNotPending, StoreUnavailable) as exc:  # it expires anyway
         logger.warning("Could not cancel order %s after a seat conflict: %s", order.order_id, exc)
 
 

@@ -20,10 +20,13 @@ from booking.domain import Customer, Hold, Order, OrderStatus, ShowSnapshot
 from booking.errors import (
     AlreadyCheckedIn,
     DuplicateSeats,
+    HoldNotActive,
+    HoldNotFound,
     NotYours,
     OrderNotFound,
     OrderNotPending,
     SeatUnavailable,
+    StoreUnavailable,
     TicketNotFound,
     TooManySeats,
     UnknownSeat,
@@ -36,6 +39,7 @@ from booking.stores import get_store
 from booking.stores.base import HoldRequest, OrderRequest, SeatClaim
 from bookmyshow.ratelimit import rate_limit_hit
 from catalog.domain import Show
+from catalog.errors import ShowCancelled, ShowNotFound
 from catalog.sources import get_catalog
 
 logger = logging.getLogger(__name__)
@@ -67,6 +71,18 @@ def _checked_seats(show: Show, seat_ids: Sequence[str]) -> tuple[str, ...]:
     if unknown:
         raise UnknownSeat(unknown)
     return tuple(seat_ids)
+
+
+def _show_recent(show_id: str) -> Show:
+    """The show, with its source's seats as they stood at most
+    ``BMS_SEATMAP_MAX_AGE_SECONDS`` ago: what a hold is checked against."""
+    return get_catalog().show_get(show_id=show_id, max_age=settings.BMS_SEATMAP_MAX_AGE_SECONDS)
+
+
+def _show_now(show_id: str) -> Show:
+    """The show, with its source's seats read now, past every cache: before an order and
+    a payment, when the source may have sold a seat since it was held here."""
+    return get_catalog().show_get(show_id=show_id, max_age=0)
 
 
 def _unavailable(show: Show) -> frozenset[str]:
@@ -112,7 +128,7 @@ def hold_create(
     ``SeatLimitReached`` (per user or per client address), ``IdempotencyKeyReused``.
     """
     _seat_changes_limit(user_id)
-    show = get_catalog().show_get(show_id=show_id)
+    show = _show_recent(show_id)
     claim = _seat_claim(show, seat_ids)
     hold_id, fingerprint = _idempotent(
         "hold", user_id, idempotency_key, f"{show.show_id}|{','.join(claim.seat_ids)}"
@@ -136,7 +152,7 @@ def hold_change_seats(*, user_id: int, hold_id: str, seat_ids: Sequence[str]) ->
     ``HoldNotActive``."""
     _seat_changes_limit(user_id)
     hold = selectors.hold_get(user_id=user_id, hold_id=hold_id)
-    show = get_catalog().show_get(show_id=hold.show_id)
+    show = _show_recent(hold.show_id)
     return get_store().hold_change_seats(
         hold_id=hold.hold_id, user_id=user_id, claim=_seat_claim(show, seat_ids)
     )
@@ -155,45 +171,67 @@ def order_create(
     ``ORDER_TTL_SECONDS``, never past the show's start. With an ``idempotency_key`` a
     repeat of the same request returns the same order.
 
+    The show's seats are read from its source afresh: a seat the source has sold, held or
+    blocked since the hold was made refuses the order (``SeatUnavailable`` naming it), as
+    does a show it cancelled (``ShowCancelled``), and the hold's seats are freed.
+
     Raises ``HoldNotFound``, ``NotYours``, ``HoldNotActive``, ``SalesClosed``,
-    ``SeatUnavailable``, ``IdempotencyKeyReused``.
+    ``SeatUnavailable``, ``ShowCancelled``, ``IdempotencyKeyReused``,
+    ``CatalogUnavailable``.
     """
     hold = selectors.hold_get(user_id=user_id, hold_id=hold_id)
-    show = get_catalog().show_get(show_id=hold.show_id)
-    price = price_seats(show.layout, hold.seat_ids)
-    order_id, fingerprint = _idempotent(
-        "order",
-        user_id,
-        idempotency_key,
-        f"{hold.hold_id}|{customer.name}|{customer.email}|{customer.phone}",
-    )
-    order = get_store().order_create(
-        OrderRequest(
-            order_id=order_id,
-            hold_id=hold.hold_id,
-            user_id=user_id,
-            show=ShowSnapshot(
-                show_id=show.show_id,
-                movie_id=show.movie_id,
-                movie_title=show.movie_title,
-                theatre_id=show.theatre_id,
-                theatre_name=show.theatre_name,
-                screen_name=show.screen_name,
-                start_time=show.start_time,
-            ),
-            seat_ids=hold.seat_ids,
-            tickets_amount=price.tickets,
-            convenience_fee=price.convenience_fee,
-            customer=customer,
-            ttl=timedelta(seconds=settings.ORDER_TTL_SECONDS),
-            unavailable=_unavailable(show),
-            sales_close_at=sales_close_at(show.start_time),
-            fingerprint=fingerprint,
-        )
-    )
+    try:
+        show = _show_now(hold.show_id)
+        order = get_store().order_create(_order_request(hold, show, customer, idempotency_key))
+    except (SeatUnavailable, ShowCancelled, ShowNotFound):
+        _hold_free_quietly(hold)
+        raise
     if order.status is OrderStatus.CONFIRMED:  # a repeat of an order paid since
         return selectors.order_get(user_id=user_id, order_id=order.order_id)
     return order
+
+
+def _order_request(
+    hold: Hold, show: Show, customer: Customer, idempotency_key: str | None
+) -> OrderRequest:
+    price = price_seats(show.layout, hold.seat_ids)
+    order_id, fingerprint = _idempotent(
+        "order",
+        hold.user_id,
+        idempotency_key,
+        f"{hold.hold_id}|{customer.name}|{customer.email}|{customer.phone}",
+    )
+    return OrderRequest(
+        order_id=order_id,
+        hold_id=hold.hold_id,
+        user_id=hold.user_id,
+        show=ShowSnapshot(
+            show_id=show.show_id,
+            movie_id=show.movie_id,
+            movie_title=show.movie_title,
+            theatre_id=show.theatre_id,
+            theatre_name=show.theatre_name,
+            screen_name=show.screen_name,
+            start_time=show.start_time,
+        ),
+        seat_ids=hold.seat_ids,
+        tickets_amount=price.tickets,
+        convenience_fee=price.convenience_fee,
+        customer=customer,
+        ttl=timedelta(seconds=settings.ORDER_TTL_SECONDS),
+        unavailable=_unavailable(show),
+        sales_close_at=sales_close_at(show.start_time),
+        fingerprint=fingerprint,
+    )
+
+
+def _hold_free_quietly(hold: Hold) -> None:
+    """Free the seats of a hold that can no longer become an order; one that ended or
+    changed meanwhile is left as it is."""
+    try:
+        get_store().hold_release(hold_id=hold.hold_id, user_id=hold.user_id)
+    except (HoldNotFound, HoldNotActive, StoreUnavailable) as exc:
+        logger.info("Hold %s not released after a refused order: %s", hold.hold_id, exc)
 
 
 def order_cancel(*, user_id: int | None, order_id: str) -> Order:
@@ -219,7 +257,9 @@ def order_confirm_payment(*, user_id: int, order_id: str, idempotency_key: str |
 
     A repeat with the ``idempotency_key`` that paid returns the order again. Raises
     ``OrderNotFound``, ``NotYours``, ``OrderNotPending``, ``SalesClosed``,
-    ``SeatUnavailable`` (a seat was sold elsewhere; the order is then cancelled).
+    ``SeatUnavailable`` (a seat was sold elsewhere: here, or by the show's source, whose
+    seat map is read afresh first; the order is then cancelled), ``ShowCancelled``,
+    ``CatalogUnavailable`` (the source could not say; the order keeps waiting).
     """
     booking = sales.booking_get(order_id=order_id)
     if booking is not None:
@@ -229,6 +269,8 @@ def order_confirm_payment(*, user_id: int, order_id: str, idempotency_key: str |
         raise OrderNotFound(details={"orderId": order_id})
     if order.user_id != user_id:
         raise NotYours()
+    if order.is_pending:
+        _order_check_at_source(order)
     sold = sales.sold_seat_ids(show_id=order.show.show_id) & set(order.seat_ids)
     try:
         paying = get_store().order_payment_start(
@@ -248,6 +290,21 @@ def order_confirm_payment(*, user_id: int, order_id: str, idempotency_key: str |
     booking = sales.sale_commit(order=paying, idempotency_key=idempotency_key)
     sales.sale_record_quietly(booking)
     return sales.order_from_booking(booking)
+
+
+def _order_check_at_source(order: Order) -> None:
+    """Refuse to take payment for seats the show's source has sold, held or blocked since
+    the order was made, or for a show it cancelled, and free the order's seats. Read
+    before the database transaction opens: no network call happens inside it."""
+    try:
+        show = _show_now(order.show.show_id)
+    except (ShowCancelled, ShowNotFound):
+        sales.order_fail_quietly(order)
+        raise
+    taken = frozenset(seat_states(show, sold=())) & set(order.seat_ids)
+    if taken:
+        sales.order_fail_quietly(order)
+        raise SeatUnavailable(taken)
 
 
 def _paid(booking: Booking, *, user_id: int, idempotency_key: str | None) -> Order:

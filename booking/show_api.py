@@ -18,6 +18,7 @@ from catalog.domain import Availability, seat_sort_key
 
 class DateQuery(ApiSerializer):
     date = serializers.DateField(
+        help_text="A day in India (Asia/Kolkata): the shows that start on it.",
         input_formats=["%Y-%m-%d"],
         validators=[MinValueValidator(FIRST_DAY), MaxValueValidator(LAST_DAY)],
     )
@@ -98,6 +99,12 @@ class SeatMapOutput(ApiSerializer):
 
 class MovieShowsApi(APIView):
     @extend_schema(
+        description=(
+            "Theatres showing the movie on `date` (an India day, 00:00 to 24:00 IST), with "
+            "the shows that have not started. Shows the catalog cancelled are not listed. "
+            "`status` is counted from the seats when they are known, else it is what the "
+            "catalog says."
+        ),
         parameters=[DateQuery],
         responses={200: MovieShowsOutput, **errors(400, 404, 503)},
     )
@@ -110,6 +117,6 @@ class MovieShowsApi(APIView):
 
 
 class SeatMapApi(APIView):
-    @extend_schema(responses={200: SeatMapOutput, **errors(404, 503)})
+    @extend_schema(responses={200: SeatMapOutput, **errors(404, 410, 503)})
     def get(self, request: Request, show_id: str) -> Response:
         return Response(SeatMapOutput(selectors.seat_map_get(show_id=show_id)).data)

@@ -224,7 +224,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Movies, shows and seat maps (public), and holds, orders and payment (a session or "
         "`Authorization: Token <token>` from `POST /api/v1/auth/token`). Every error has "
-        'the shape `{"error": {"code", "message", "details"}}`.'
+        'the shape `{"error": {"code", "message", "details"}}`. Times are ISO 8601 with '
+        "their offset, in India time; money is a JSON number of rupees rounded to the "
+        'paisa, half up, beside `"currency": "INR"`.'
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

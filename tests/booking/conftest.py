@@ -2,6 +2,7 @@ import os
 import uuid
 
 import pytest
+from rest_framework.test import APIClient
 
 from tests.support.clock import ManualClock
 
@@ -94,3 +95,19 @@ def restart_store(booking_backend, settings):
         get_store().clock = clock
 
     return restart
+
+
+@pytest.fixture
+def api(user):
+    """The API as ``user`` (a test module may have its own)."""
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def rival(other_user):
+    """The API as another user."""
+    client = APIClient()
+    client.force_authenticate(other_user)
+    return client

@@ -23,20 +23,6 @@ def mixed(uuid: str) -> str:
     return "".join(c.upper() if i % 2 else c for i, c in enumerate(uuid))
 
 
-@pytest.fixture
-def api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-@pytest.fixture
-def rival(other_user):
-    client = APIClient()
-    client.force_authenticate(other_user)
-    return client
-
-
 def hold(client, show_id, seats):
     return client.post(
         "/api/v1/holds",

@@ -1,14 +1,21 @@
 """One money rule everywhere: amounts to the paisa, half up, never rounded to whole
-rupees."""
+rupees. A Lambda show priced ₹412.50 reads ₹412.50 on the listing, the seat map, the
+checkout, the payment button, the ticket and in the API; ₹412.505 reads ₹412.51."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+import responses
 from django.template import Context, Template
+from django.utils import timezone
+from rest_framework.test import APIClient
 
 from booking.pricing import price_seats
 from bookmyshow.money import money, rupees
 from catalog.domain import Seat, SeatLayout, SeatRow, Tier
+from tests.booking.test_identities import CUSTOMER
+from tests.catalog.lambda_service import BASE, LambdaStandIn
 
 
 @pytest.mark.parametrize(
@@ -51,4 +58,48 @@ def test_the_convenience_fee_is_rounded_once_per_seat(settings):
         Decimal("1237.50"),
         Decimal("30.03"),  # 3 × ₹10.01, what the page says per seat
         Decimal("1267.53"),
+    )
+
+
+@pytest.mark.parametrize(("price", "shown"), [(412.5, "412.50"), (412.505, "412.51")])
+def test_a_price_in_paise_reads_the_same_everywhere(client, user, settings, db, price, shown):
+    settings.BMS_API_URL = BASE
+    client.force_login(user)
+    api = APIClient()
+    api.force_authenticate(user)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
+        service = LambdaStandIn().install(mocked)
+        movie = service.movie_add("RRR")
+        start = timezone.now() + timedelta(days=1)
+        show = service.show_add(movie, service.theatre(), start.isoformat(), price=price)
+        day = timezone.localtime(start).date()
+
+        listing = client.get(f"/movies/{movie}/buytickets/{day}/").content.decode()
+        seats = client.get(f"/shows/{show}/seats/?seats=A1").content.decode()
+        show_times = api.get(f"/api/v1/movies/{movie}/shows", {"date": day.isoformat()}).json()
+        seat_map = api.get(f"/api/v1/shows/{show}/seatmap").json()
+        held = api.post("/api/v1/holds", {"showId": show, "seatIds": ["A1"], "quantity": 1}, "json")
+        hold_id = held.json()["holdId"]
+        checkout = client.get(f"/holds/{hold_id}/").content.decode()
+        ordered = api.post("/api/v1/orders", {"holdId": hold_id, "customer": CUSTOMER}, "json")
+        order_id = ordered.json()["orderId"]
+        to_pay = client.get(f"/orders/{order_id}/").content.decode()
+        paid = api.post(f"/api/v1/orders/{order_id}/confirm-payment").json()
+        ticket = client.get(f"/orders/{order_id}/").content.decode()
+
+    assert f"from ₹{shown} · Available" in listing
+    assert f"Standard · ₹{shown}</h2>" in seats
+    assert f'aria-label="Row A, seat 1, Standard, ₹{shown}, selected"' in seats
+    assert f"Proceed · ₹{shown}" in seats
+    assert f"Continue to payment · ₹{shown}" in checkout
+    assert f"Pay ₹{shown}" in to_pay
+    assert f"Paid ₹{shown}" in ticket
+    number = float(shown)
+    assert show_times["theatres"][0]["shows"][0]["price"] == number
+    assert (seat_map["price"], seat_map["tiers"][0]["price"]) == (number, number)
+    assert held.json()["amount"] == number
+    assert (paid["amount"], paid["breakdown"]["tickets"], paid["breakdown"]["total"]) == (
+        number,
+        number,
+        number,
     )
