@@ -117,11 +117,11 @@ class LambdaClient:
         self.breaker.admit()
         try:
             body = self._get(path, params, fresh=fresh)
-        except CatalogUnavailable:
-            self.breaker.failed()
-            raise
         except LambdaNotFound:
             self.breaker.succeeded()  # the service answered
+            raise
+        except BaseException:  # whatever it was, a trial call must not stay "running"
+            self.breaker.failed()
             raise
         self.breaker.succeeded()
         return body

@@ -1,4 +1,4 @@
-"""The catalog from the Lambda read API.
+"""The catalog from the Lambda service (which also sells; this project only reads it).
 
 ``lambda_rows`` reads the service's answers (its quirks, its bad rows) and
 ``lambda_times`` its clock; this module decides what to ask and what to keep:
@@ -14,6 +14,8 @@
 - **Unknown movies** are 404 (the service answers their shows with an empty list).
 - **Cancelled shows** (``cancelled``, ``CANCELLED``, ``canceled``) are left out of listings
   and remembered, so their seat maps answer ``ShowCancelled`` and nothing is sold for them.
+  The service hides ``CANCELLED`` shows from its listings itself, so a show someone is
+  buying must still be listed on its day (``_check_listed``).
 - **Seat maps** are cached for the service's own 10 s, and read afresh, past every cache,
   for a caller that needs a younger one (``max_age``): holds, orders and payments.
 - **Availability**: a listed show whose seat map is in the cache carries its capacity and

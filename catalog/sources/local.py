@@ -97,7 +97,7 @@ class LocalCatalog(CatalogSource):
         self._shows_lock = threading.Lock()
 
     def movie_list(self, *, limit: int, offset: int) -> MoviePage:
-        movies = list(models.Movie.objects.all()[offset : offset + limit + 1])
+        movies = list(models.Movie.objects.order_by("title", "id")[offset : offset + limit + 1])
         return MoviePage(
             movies=tuple(_card(movie) for movie in movies[:limit]),
             limit=limit,

@@ -123,3 +123,15 @@ def test_log_in_and_the_header_never_wait_on_the_catalog(settings, client, db):
     assert login.status_code == 200
     assert signup.status_code == 200
     assert 'class="site-header"' in login.content.decode()
+
+
+def test_a_trial_that_dies_of_anything_still_ends(clock, mocked):
+    mocked.get(f"{BASE}/movies/{MOVIE_ID}", status=500, body="")
+    fail_times(3)
+    clock.now += 15
+    mocked.replace(responses.GET, f"{BASE}/movies/{MOVIE_ID}", body=RuntimeError("bug"))
+    with pytest.raises(RuntimeError):
+        get_catalog().movie_get(movie_id=MOVIE_ID)  # the trial
+    clock.now += 15
+    mocked.replace(responses.GET, f"{BASE}/movies/{MOVIE_ID}", json=MOVIE)
+    assert get_catalog().movie_get(movie_id=MOVIE_ID).title == "RRR"  # another trial ran

@@ -138,3 +138,12 @@ def test_one_bad_movie_does_not_take_the_home_page_down(client, db, settings):
     assert response.status_code == 200
     assert html.count('class="movie-card"') == 2
     assert 'src="/static/posters/placeholder.svg" alt="Poster of No poster"' in html
+
+
+def test_home_lists_every_local_movie_past_a_hundred(client, db):
+    from catalog.models import Movie
+
+    Movie.objects.bulk_create(Movie(title=f"Same title {n % 3}") for n in range(205))
+    html = client.get("/").content.decode()
+    assert html.count('class="movie-card"') == 205
+    assert all(f"/movies/{pk}/" in html for pk in Movie.objects.values_list("pk", flat=True))
