@@ -158,6 +158,16 @@ def record_id(data: dict, key: str) -> str:
     return canonical
 
 
+def askable_id(data: dict, key: str) -> str:
+    """The id of a movie or show the site will ask the service about: the service
+    validates such ids as version-4 UUIDs and refuses any other version (a 400), so a
+    row with another one would be a link to a page that cannot load."""
+    canonical = record_id(data, key)
+    if canonical[14] != "4":
+        raise Unusable(f"{key} {canonical} is not a version-4 UUID")
+    return canonical
+
+
 def raw_id(item: object, key: str) -> str:
     """What a row says its id is, for the log line about leaving it out."""
     return str(item.get(key) or "")[:80] if isinstance(item, dict) else ""
@@ -201,7 +211,7 @@ def poster(data: dict) -> str:
 
 def movie_card(data: dict) -> MovieCard:
     return MovieCard(
-        movie_id=record_id(data, "movie_id"),
+        movie_id=askable_id(data, "movie_id"),
         title=required_text(data, "title"),
         thumbnail_url=poster(data),
         rating=decimal_or_none(data.get("rating")),
@@ -296,7 +306,7 @@ def listing(body: dict, times: ServiceTimes, dropped: DropLog) -> Listing:
 def _show_time(data: dict, times: ServiceTimes, dropped: DropLog) -> tuple[str, ShowTime | None]:
     """The show's id, and the show as listed (None when the service calls it cancelled).
     An unknown status says nothing about availability: the seats alone will."""
-    show_id = record_id(data, "showId")
+    show_id = askable_id(data, "showId")
     said = status(data.get("status"))
     if said in CANCELLED:
         return show_id, None

@@ -19,6 +19,7 @@ from tests.catalog.lambda_service import BASE, LambdaStandIn, new_id
 
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
 DAY = timedelta(days=1)
+VERSION_1 = "6f1c2a4e-8d1b-1c3a-9e2f-1a2b3c4d5e6f"
 
 MOVIE_ID = "6f1c2a4e-8d1b-4c3a-9e2f-1a2b3c4d5e6f"
 SHOW_ID = "f3681b2c-7a9e-4d10-8b6c-0c1d2e3f4a5b"
@@ -125,6 +126,7 @@ def test_movies_that_fail_validation_are_left_out_and_logged_once(lambda_catalog
                 {**MOVIE, "movie_id": "bad1", "title": None},
                 {**MOVIE, "movie_id": None},
                 {**MOVIE, "movie_id": "m-2"},  # no page of the site could reach it
+                {**MOVIE, "movie_id": VERSION_1},  # the service refuses to show it (400)
                 "not a movie",
             ],
             "pagination": {"limit": 100, "offset": 0, "hasMore": False},
@@ -136,10 +138,14 @@ def test_movies_that_fail_validation_are_left_out_and_logged_once(lambda_catalog
     assert [card.title for card in lambda_catalog.movies_all()] == ["Kept"]
     assert len(mocked.calls) == 2
     logged = left_out(caplog)
-    assert len(logged) == len(set(logged)) == 5
+    assert len(logged) == len(set(logged)) == 6
     assert f"Catalog API: left out movie {untitled}: no title" in logged
     assert "Catalog API: left out movie bad1: no movie_id (got 'bad1')" in logged
     assert "Catalog API: left out movie m-2: no movie_id (got 'm-2')" in logged
+    assert (
+        f"Catalog API: left out movie {VERSION_1}: movie_id {VERSION_1} is not a version-4 UUID"
+        in logged
+    )
 
 
 def test_movie_get_reads_every_field_and_ignores_unknown_ones(lambda_catalog, mocked):
