@@ -350,7 +350,8 @@ SECURE_CSP: dict[str, list[str]] = {
     # attributes (grid columns); until it uses classes instead, style attributes (never
     # <style> elements or stylesheets from elsewhere) are allowed. Delete this line then.
     "style-src-attr": [CSP.UNSAFE_INLINE],
-    "img-src": [CSP.SELF, "data:"],
+    # Posters come from the catalog: the Lambda's thumbnails live on hosts of its own.
+    "img-src": [CSP.SELF, "data:", "https:"],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "form-action": [CSP.SELF],

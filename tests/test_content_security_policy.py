@@ -10,7 +10,7 @@ SITE_POLICY = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
     "style-src": ["'self'"],
-    "img-src": ["'self'", "data:"],
+    "img-src": ["'self'", "data:", "https:"],
     "object-src": ["'none'"],
     "base-uri": ["'none'"],
     "form-action": ["'self'"],
@@ -81,3 +81,22 @@ def test_api_docs_carry_their_own_policy_with_the_pages_nonce(client, db, path):
 def test_htmx_injects_no_indicator_style(client, db):
     html = client.get("/").content.decode()
     assert '"includeIndicatorStyles": false' in html
+
+
+def test_the_policy_lets_the_lambda_catalogs_posters_load(client, db, settings):
+    """The Lambda's thumbnails live on its own hosts; the home page must be able to show
+    them, so the policy's img-src admits the poster's origin."""
+    import responses
+
+    from tests.catalog.lambda_service import LambdaStandIn
+    from tests.catalog.test_lambda_source import BASE
+
+    settings.BMS_API_URL = BASE
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
+        LambdaStandIn().install(mocked).movie_add("RRR")
+        response = client.get("/")
+    poster = re.search(r'<img class="movie-card__poster" src="([^"]+)"', response.text)
+    assert poster
+    assert poster.group(1) == "https://img.example.test/rrr.jpg"
+    img_src = parse(response.headers["Content-Security-Policy"])["img-src"]
+    assert "https:" in img_src or "https://img.example.test" in img_src
