@@ -232,6 +232,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # A hold's status appears in two responses (a hold, and a hold as created): one name.
+    "ENUM_NAME_OVERRIDES": {"HoldStatusEnum": "booking.domain.HoldStatus"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "bookmyshow.api_docs.error_table",
@@ -281,6 +283,8 @@ PAYMENT_GRACE_SECONDS = env_int("PAYMENT_GRACE_SECONDS", 120, minimum=1)
 MAX_SEATS_PER_HOLD = env_int("MAX_SEATS_PER_HOLD", 10, minimum=1)
 MAX_ACTIVE_SEATS_PER_USER = env_int("MAX_ACTIVE_SEATS_PER_USER", 10, minimum=1)
 MAX_ACTIVE_SEATS_PER_CLIENT = env_int("MAX_ACTIVE_SEATS_PER_CLIENT", 20, minimum=1)
+# A selection may not leave a single free seat stranded (booking.picking); 0 turns it off.
+ORPHAN_SEAT_RULE = env_bool("ORPHAN_SEAT_RULE", True)
 
 # Limits, counted across every worker (see bookmyshow.ratelimit).
 HOLD_RATE_LIMIT = env_rate("HOLD_RATE_LIMIT", "30/min")

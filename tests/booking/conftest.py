@@ -2,6 +2,7 @@ import os
 import uuid
 
 import pytest
+from rest_framework.test import APIClient
 
 from tests.support.clock import ManualClock
 
@@ -94,3 +95,11 @@ def restart_store(booking_backend, settings):
         get_store().clock = clock
 
     return restart
+
+
+@pytest.fixture
+def api(user):
+    """The JSON API as ``user`` (signed in; no token, no CSRF)."""
+    client = APIClient()
+    client.force_authenticate(user)
+    return client

@@ -24,13 +24,6 @@ def mixed(uuid: str) -> str:
 
 
 @pytest.fixture
-def api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-@pytest.fixture
 def rival(other_user):
     client = APIClient()
     client.force_authenticate(other_user)

@@ -55,7 +55,7 @@ def test_seat_picker_partial_for_htmx(client, show):
 
 def test_selected_seats_taken_by_others_are_dropped_and_shown_held(client, show, other_user):
     services.hold_create(
-        client=CLIENT, user_id=other_user.id, show_id=str(show.id), seat_ids=["B2"]
+        client=CLIENT, user_id=other_user.id, show_id=str(show.id), seat_ids=["B2", "B3"]
     )
     html = client.get(f"/shows/{show.id}/seats/?seats=B1&seats=B2&seats=A4").content.decode()
     assert "1 seat: B1" in html
@@ -112,7 +112,7 @@ def test_submitting_the_same_form_twice_makes_one_hold(logged_in, show):
 
 def test_proceed_on_taken_seats_names_them_and_holds_nothing(logged_in, show, other_user):
     services.hold_create(
-        client=CLIENT, user_id=other_user.id, show_id=str(show.id), seat_ids=["B2"]
+        client=CLIENT, user_id=other_user.id, show_id=str(show.id), seat_ids=["B2", "B3"]
     )
     response = logged_in.post(f"/shows/{show.id}/hold/", {"seats": ["B1", "B2"]})
     html = response.content.decode()
@@ -125,7 +125,7 @@ def test_proceed_on_taken_seats_names_them_and_holds_nothing(logged_in, show, ot
 
 def test_proceed_conflict_with_htmx_swaps_the_picker_and_the_message(logged_in, show, other_user):
     services.hold_create(
-        client=CLIENT, user_id=other_user.id, show_id=str(show.id), seat_ids=["B2"]
+        client=CLIENT, user_id=other_user.id, show_id=str(show.id), seat_ids=["B2", "B3"]
     )
     response = logged_in.post(f"/shows/{show.id}/hold/", {"seats": ["B2"]}, **HTMX)
     html = response.content.decode()
