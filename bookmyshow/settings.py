@@ -325,7 +325,8 @@ except ArithmeticError:
 
 # Content-Security-Policy ----------------------------------------------------------------
 # Everything the site's pages use comes from this server: its own scripts and styles (no
-# inline ones), images from here or inline data: URIs (the QR code is inline SVG), nothing
+# inline ones, and no style attributes: the seat map sizes itself with classes and the
+# CSSOM), images from here or inline data: URIs (the QR code is inline SVG), nothing
 # embeds the site, forms post only back to it. The policy is sent by
 # django.middleware.csp.ContentSecurityPolicyMiddleware (see MIDDLEWARE).
 from django.utils.csp import CSP  # noqa: E402
@@ -334,10 +335,6 @@ SECURE_CSP: dict[str, list[str]] = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    # TEMPORARY: templates/booking/show_seats.html lays the seat map out with style=""
-    # attributes (grid columns); until it uses classes instead, style attributes (never
-    # <style> elements or stylesheets from elsewhere) are allowed. Delete this line then.
-    "style-src-attr": [CSP.UNSAFE_INLINE],
     "img-src": [CSP.SELF, "data:"],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],

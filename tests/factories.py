@@ -69,3 +69,18 @@ def show_create(
             show=show, tier=screen.tiers.get(code=code), price=Decimal(price)
         )
     return show
+
+
+def imax_show_create(*, start_time: datetime | None = None) -> models.Show:
+    """A show in the demo's 612-seat IMAX hall (seed_demo): Recliner X-V (14 seats, an
+    aisle after 7) at ₹650, Prime U-J and Classic H-A (30 seats, aisles after 6 and 24) at
+    ₹380 and ₹250; P15, P16, A1 and A30 blocked."""
+    from catalog.management.commands.seed_demo import IMAX, seats_create
+
+    screen = models.Screen.objects.create(theatre=theatre_create(), name="IMAX")
+    seats_create(screen, IMAX)
+    return show_create(
+        screen=screen,
+        start_time=start_time,
+        prices={spec.code: str(spec.base_price) for spec in IMAX},
+    )

@@ -131,6 +131,13 @@ def test_best_available_is_two_thirds_back_in_the_middle():
 def test_best_available_in_the_big_hall_and_per_tier():
     seats = imax()
     assert best_available(seats.layout, seats.taken, 4).seat_ids == ("Q14", "Q15", "Q16", "Q17")
+    # The sweet spot is in Prime: asking for Prime changes nothing.
+    assert best_available(seats.layout, seats.taken, 4, tier="PRIME").seat_ids == (
+        "Q14",
+        "Q15",
+        "Q16",
+        "Q17",
+    )
     # The recliners are at the back: the front one, V, right of its aisle (nearer the
     # middle of the hall than the left half, as the map centres the narrow rows).
     assert best_available(seats.layout, seats.taken, 2, tier="RECLINER").seat_ids == (
