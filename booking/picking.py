@@ -88,7 +88,8 @@ def _avoidable(runs: Sequence[int], count: int) -> bool:
     return count in reachable
 
 
-def _segments_with(layout: SeatLayout, seat_ids: Collection[str]) -> Iterator[Segment]:
+def segments_with(layout: SeatLayout, seat_ids: Collection[str]) -> Iterator[Segment]:
+    """The segments that hold any of ``seat_ids``: all the rule needs to look at."""
     rows = {layout.seats_by_id[s].row for s in seat_ids if s in layout.seats_by_id}
     for row in layout.rows:
         if row.label in rows:
@@ -107,7 +108,7 @@ def stranded_seats(
     ``selection`` that are taken already are ignored (the store refuses them)."""
     chosen = {seat_id for seat_id in selection if seat_id not in taken}
     stranded: list[str] = []
-    for segment in _segments_with(layout, chosen):
+    for segment in segments_with(layout, chosen):
         free_before = [seat.seat_id not in taken for seat in segment]
         free_after = [
             free and seat.seat_id not in chosen

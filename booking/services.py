@@ -94,7 +94,12 @@ def _orphan_rule_check(
     together strand a seat that neither did alone. Raises ``OrphanSeat``."""
     if not settings.ORPHAN_SEAT_RULE:
         return
-    taken = _taken_now(show) - set(released)
+    # Only the selection's row segments matter: read those seats, not the whole show.
+    near = {
+        seat.seat_id for segment in picking.segments_with(show.layout, seat_ids) for seat in segment
+    }
+    claimed = get_store().seats_claimed(show.show_id, near)
+    taken = ((_unavailable(show) & near) | claimed) - set(released)
     if taken.isdisjoint(seat_ids) and (
         stranded := picking.stranded_seats(show.layout, taken, seat_ids)
     ):

@@ -110,7 +110,7 @@ def _seat_picker_context(picker: SeatPicker) -> dict:
     }
 
 
-def _render_picker(request: HtmxHttpRequest, picker: SeatPicker, status: int = 200):
+def _render_picker(request: HtmxHttpRequest, picker: SeatPicker, status: int = 200) -> HttpResponse:
     template = "booking/show_seats.html"
     if request.htmx:
         template += "#seat-picker"
