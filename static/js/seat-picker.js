@@ -50,7 +50,7 @@
     if (address !== location.href) history.replaceState(history.state, "", address);
   }
 
-  function apply(response, html, kind) {
+  function apply(response, html, kind, submitter) {
     var retarget = response.headers.get("HX-Retarget");
     if (retarget) {
       // An error said in words (bookmyshow.errors): it goes where messages go.
@@ -61,6 +61,11 @@
     if (kind === "action") document.getElementById("messages").innerHTML = "";
     window.Idiomorph.morph(form, html, { morphStyle: "outerHTML" });
     settled();
+    if (submitter && submitter.name === "best") {
+      // The seats were picked for the customer: show where they are.
+      var first = form.querySelector('.seat-row > button[data-state="selected"]');
+      if (first) first.scrollIntoView({ block: "center", inline: "center" });
+    }
   }
 
   function send(kind, submitter) {
@@ -84,7 +89,7 @@
       .then(function (response) {
         if (response.status === 204 || busy !== request) return undefined;
         return response.text().then(function (html) {
-          if (busy === request) apply(response, html, kind);
+          if (busy === request) apply(response, html, kind, submitter);
         });
       })
       .catch(function () {

@@ -113,6 +113,21 @@ def test_on_a_phone_proceed_stays_in_view(new_page, imax_show):
     assert proceed.bounding_box()["y"] + proceed.bounding_box()["height"] <= 780
 
 
+def test_best_available_picks_and_shows_where(new_page, imax_show):
+    page = open_seats(new_page, imax_show, width=360, height=780)
+    quantity(page, 4)
+    page.get_by_role("button", name="Best available").click()
+    expect(seat(page, "Q17")).to_have_attribute("data-state", "selected")
+    assert selected(page) == ["Q14", "Q15", "Q16", "Q17"]
+    expect(page.locator("#booking-summary")).to_contain_text("4 seats: Q14, Q15, Q16, Q17")
+    box = seat(page, "Q14").bounding_box()
+    bar = page.locator("#booking-summary").bounding_box()
+    assert box["y"] >= 0
+    assert box["y"] + box["height"] <= bar["y"]
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= 360
+
+
 @pytest.mark.parametrize(("width", "height"), SIZES)
 def test_the_page_never_scrolls_sideways(new_page, imax_show, width, height):
     page = open_seats(new_page, imax_show, width=width, height=height)
