@@ -63,10 +63,23 @@ class GridRow:
     cells: tuple[Seat | None, ...]  # one per column of the hall; None: an aisle or margin
 
 
+# Widths in seats: an aisle (a column without a seat in any row) is half a seat wide, a
+# row label a little more, so a 12-seat row fits a phone's width with legible seats.
+AISLE_WIDTH = 0.5
+LABEL_WIDTH = 0.6
+
+
 @dataclass(frozen=True, slots=True)
 class GridSection:
     tier: Tier
     rows: tuple[GridRow, ...]
+
+
+def aisle_columns(layout: SeatLayout) -> frozenset[int]:
+    """The columns (from 0) where no row has a seat: drawn narrow."""
+    offsets = {row.label: row_offset(layout, row) for row in layout.rows}
+    seated = {offsets[row.label] + seat.column - 1 for row in layout.rows for seat in row.seats}
+    return frozenset(range(layout.width)) - seated
 
 
 def grid_sections(layout: SeatLayout) -> tuple[GridSection, ...]:
@@ -95,7 +108,7 @@ class Drawing:
     layout: SeatLayout
     chunks: tuple[str, ...]  # one more than there are seats
     labels: tuple[tuple[str, str], ...]  # (seat id, escaped label), in drawing order
-    columns: int  # cells across, the row labels on either side included
+    width: float  # in seats: seats, margins, aisles and the row labels on either side
 
     def render(self, states: Mapping[str, CellState]) -> SafeString:
         """The grid with each seat in its state (a seat not in ``states`` is available)."""
@@ -109,8 +122,10 @@ class Drawing:
 
 def _draw(layout: SeatLayout) -> Drawing:
     sections = grid_sections(layout)
+    aisles = aisle_columns(layout)
     html = render_to_string(
-        "booking/seat_grid.html", {"sections": sections, "slot": mark_safe(SLOT)}
+        "booking/seat_grid.html",
+        {"sections": sections, "aisles": aisles, "slot": mark_safe(SLOT)},
     )
     chunks = tuple(html.split(SLOT))
     labels = tuple(
@@ -122,7 +137,8 @@ def _draw(layout: SeatLayout) -> Drawing:
     )
     if len(chunks) != len(labels) + 1:
         raise ValueError("booking/seat_grid.html must mark every seat's state once")
-    return Drawing(layout=layout, chunks=chunks, labels=labels, columns=layout.width + 2)
+    width = layout.width - len(aisles) * (1 - AISLE_WIDTH) + 2 * LABEL_WIDTH
+    return Drawing(layout=layout, chunks=chunks, labels=labels, width=width)
 
 
 # Drawings by the identity of the layout they were made for, and by a signature, so an

@@ -103,7 +103,7 @@ def _seat_picker_context(picker: SeatPicker) -> dict:
         "show": picker.show,
         "picker": picker,
         "grid_html": drawing.render(picker.cell_states),
-        "grid_columns": drawing.columns,
+        "grid_width": f"{drawing.width:g}",
         "quantities": range(1, settings.MAX_SEATS_PER_HOLD + 1),
         "max_seats": settings.MAX_SEATS_PER_HOLD,
         "form_token": secrets.token_urlsafe(16),

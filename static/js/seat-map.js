@@ -6,7 +6,7 @@
 // (style, tabindex), which the live refresh (seat-picker.js) leaves alone.
 (function () {
   "use strict";
-  var LEGIBLE = 24; // px per cell: a 20px seat with room around it (WCAG 2.5.8's 24px)
+  var LEGIBLE = 22; // px per seat: a 19px seat with room around it
   var LARGEST_FIT = 36; // fitting a small hall never makes seats larger than this
   var MOST = 60; // zooming in stops here
   var STEP = 1.25;
@@ -18,8 +18,8 @@
   var chosen = null; // the pitch the customer zoomed to; null: fit the width
   var pitch = 0;
 
-  function columns() {
-    return Number(map.dataset.columns) || 1;
+  function width() {
+    return Number(map.dataset.width) || 1; // in seats (booking/grid.py)
   }
   function canvasPadding() {
     var canvas = map.querySelector(".seat-map__canvas");
@@ -27,7 +27,7 @@
     return parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
   }
   function fit() {
-    return (viewport.clientWidth - canvasPadding()) / columns();
+    return (viewport.clientWidth - canvasPadding()) / width();
   }
   function smallest() {
     return Math.min(fit(), LEGIBLE);

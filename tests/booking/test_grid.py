@@ -37,7 +37,16 @@ def test_rows_are_as_wide_as_the_hall_with_aisles_and_margins_as_empty_cells():
     cells = {label: re.findall(r"<button|<i>", inner) for label, inner in rows}
     assert cells["B"] == ["<button"] * 6 + ["<i>"] + ["<button"] * 6
     assert cells["A"] == ["<i>"] * 4 + ["<button"] * 4 + ["<i>"] * 5
-    assert seat_grid_drawing(layout).columns == 15  # and a row label on either side
+    # A3 sits in the column of row B's aisle: a full column; and a label either side.
+    assert seat_grid_drawing(layout).width == 13 + 2 * 0.6
+
+
+def test_an_aisle_no_row_has_a_seat_in_is_drawn_narrow():
+    layout = hall("B ...|...", "A ...|...").layout
+    html = seat_grid_drawing(layout).render({})
+    assert html.count('<i class="aisle"></i>') == 2
+    assert "<i></i>" not in html
+    assert seat_grid_drawing(layout).width == 6 + 0.5 + 2 * 0.6
 
 
 def test_names_from_the_catalog_are_escaped():

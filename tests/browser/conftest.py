@@ -99,7 +99,7 @@ def imax_show(transactional_db):
     start = timezone.localtime(timezone.now() + timedelta(days=1)).replace(
         hour=20, minute=0, second=0, microsecond=0
     )
-    return factories.imax_show_create(start_time=start)
+    return factories.demo_show_create("IMAX", start_time=start)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from booking import services
 from booking.domain import Customer
+from tests import factories
 
 CUSTOMER = Customer(name="Asha Rao", email="asha@example.com", phone="9876543210")
 SIZES = [pytest.param(360, 780, id="phone"), pytest.param(1280, 900, id="desktop")]
@@ -146,6 +147,14 @@ def test_the_page_never_scrolls_sideways(new_page, imax_show, width, height):
     assert viewport.evaluate("el => el.scrollWidth <= el.clientWidth")
 
 
+def test_a_small_hall_fits_a_phone_with_legible_seats(new_page, transactional_db):
+    small = factories.demo_show_create("SMALL")
+    page = open_seats(new_page, small, width=360, height=780)
+    viewport = page.locator("#seat-map-viewport")
+    assert viewport.evaluate("el => el.scrollWidth <= el.clientWidth")
+    assert seat(page, "K1").bounding_box()["width"] >= 18
+
+
 @pytest.mark.parametrize(("width", "height"), SIZES)
 def test_every_seat_can_be_reached_and_picked(new_page, imax_show, width, height):
     page = open_seats(new_page, imax_show, width=width, height=height)
@@ -156,7 +165,7 @@ def test_every_seat_can_be_reached_and_picked(new_page, imax_show, width, height
             seat.scrollIntoView({block: "center", inline: "center"});
             const box = seat.getBoundingClientRect();
             const met = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
-            return met !== seat || box.width < 20 || box.height < 20;
+            return met !== seat || box.width < 18 || box.height < 18;
         }).map(seat => seat.dataset.seatId)"""
     )
     assert unreachable == []
