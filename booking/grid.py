@@ -144,7 +144,7 @@ def _draw(layout: SeatLayout) -> Drawing:
 # Drawings by the identity of the layout they were made for, and by a signature, so an
 # equal layout (the catalog builds a new one when its cache of the show expires, and
 # shows of one screen at one price share one) is drawn once.
-DRAWINGS_MAX = 512
+DRAWINGS_MAX = 256  # a 612-seat drawing is about 100 KB
 _by_identity: dict[int, Drawing] = {}
 _by_signature: dict[tuple, Drawing] = {}
 _lock = threading.Lock()
