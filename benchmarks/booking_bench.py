@@ -6,6 +6,11 @@
 3. A real server (gunicorn, one process, threads, process-local store) on a scratch
    database: requests per second of POST /api/v1/holds against GET /api/v1/auth/me, a
    trivial endpoint behind the same token authentication, at the same concurrency.
+4. The seat page of the 612-seat IMAX hall on the same kind of server, as a signed-in
+   customer with two seats picked and a tenth of the hall taken: an unchanged refresh
+   (204), a changed refresh (a refresh naming an old revision: the picker drawn) and the
+   full page, each against the trivial endpoint and the JSON seat map, with the bytes
+   each answer takes on the wire (gzip where the server compresses).
 
 Run with `make bench`. Nothing here asserts a speed; it prints what it measured.
 """
@@ -29,15 +34,18 @@ REQUESTS = int(os.environ.get("BENCH_REQUESTS", "3000"))
 STORE_PAIRS = int(os.environ.get("BENCH_STORE_PAIRS", "50000"))
 REDIS_ROUNDS = int(os.environ.get("BENCH_REDIS_ROUNDS", "5000"))
 REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/14")
+PAGE_REQUESTS = int(os.environ.get("BENCH_PAGE_REQUESTS", "1000"))
 
 env = scratch_env(BOOKING_STORE_URL="memory://", TRUSTED_PROXY_COUNT="1")
 
 import django  # noqa: E402
+import requests  # noqa: E402
 
 django.setup()
 
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
@@ -45,6 +53,7 @@ from booking.stores.base import HoldRequest, SeatClaim  # noqa: E402
 from booking.stores.memory import MemoryBookingStore  # noqa: E402
 from booking.stores.redis import RedisBookingStore  # noqa: E402
 from catalog import models  # noqa: E402
+from catalog.management.commands.seed_demo import IMAX, seats_create  # noqa: E402
 
 SEATS = ("A1", "A2", "A3", "A4")
 
@@ -107,9 +116,17 @@ def seed_show() -> tuple[str, list[str], list[str]]:
     tier = models.SeatTier.objects.create(screen=screen, code="PRIME", name="Prime")
     labels = [a + b for a in ["", *"ABC"] for b in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"]
     rows = labels[: ROUNDS * REQUESTS // 99 + 1]
+    # Pairs of seats between aisles: single seats held side by side from many clients at
+    # once never strand a seat (the no-single-seat rule is on, and costs what it costs).
+    pairs = list(range(2, 99, 2))
     for position, label in enumerate(rows):
         models.SeatRow.objects.create(
-            screen=screen, tier=tier, label=label, position=position, seat_count=99
+            screen=screen,
+            tier=tier,
+            label=label,
+            position=position,
+            seat_count=99,
+            aisle_after=pairs,
         )
     show = models.Show.objects.create(
         movie=models.Movie.objects.create(title="Bench"),
@@ -182,6 +199,91 @@ def main() -> None:
         f"  ratio holds / baseline: {statistics.median(ratios):.2f} "
         f"(rounds: {', '.join(f'{ratio:.2f}' for ratio in ratios)})"
     )
+    bench_seat_page(seed_imax(), tokens)
+
+
+def seed_imax() -> str:
+    """A show of the demo's 612-seat IMAX hall, in the scratch database."""
+    theatre = models.Theatre.objects.create(name="Bench IMAX", city="Mumbai", address="x")
+    screen = models.Screen.objects.create(theatre=theatre, name="IMAX")
+    seats_create(screen, IMAX)
+    show = models.Show.objects.create(
+        movie=models.Movie.objects.create(title="Bench IMAX"),
+        screen=screen,
+        start_time=timezone.now() + timedelta(days=1),
+    )
+    for spec in IMAX:
+        models.ShowPrice.objects.create(
+            show=show, tier=screen.tiers.get(code=spec.code), price=Decimal(spec.base_price)
+        )
+    return str(show.id)
+
+
+def on_the_wire(response: requests.Response) -> tuple[int, int]:
+    """(body bytes as sent, header bytes) of a streamed response."""
+    body = len(response.raw.read(decode_content=False))
+    headers = sum(len(name) + len(value) + 4 for name, value in response.raw.headers.items())
+    return body, headers + len(f"HTTP/1.1 {response.status_code} {response.reason}\r\n\r\n")
+
+
+def bench_seat_page(show_id: str, tokens: list[str]) -> None:
+    customer = User.objects.get(auth_token__key=tokens[0])
+    browser = Client()
+    browser.force_login(customer)
+    cookies = {"sessionid": browser.cookies["sessionid"].value}
+    with Gunicorn(env, workers=1, threads=CLIENTS) as server:
+        api = f"{server.url}/api/v1"
+        # Others hold 88 seats, two by two, as best available gives them.
+        for n in range(44):
+            requests.post(
+                f"{api}/holds",
+                json={"showId": show_id, "quantity": 2, "bestAvailable": True},
+                headers=as_customer(tokens, 100 + n),
+                timeout=10,
+            ).raise_for_status()
+        page = f"{server.url}/shows/{show_id}/seats/"
+        picked = "seats=Q14&seats=Q15"
+        htmx = {"HX-Request": "true"}
+        shown = requests.get(f"{page}?{picked}", headers=htmx, cookies=cookies, timeout=10).text
+        revision = shown.split('name="v" value="', 1)[1].split('"', 1)[0]
+        me = {"Authorization": f"Token {tokens[0]}"}
+        endpoints = {
+            "GET /api/v1/auth/me (trivial)": (f"{api}/auth/me", me, 200),
+            "GET /api/v1/shows/{id}/seatmap (JSON)": (f"{api}/shows/{show_id}/seatmap", {}, 200),
+            "unchanged refresh (204)": (f"{page}?v={revision}&{picked}", htmx, 204),
+            "changed refresh (the picker)": (f"{page}?v=old&{picked}", htmx, 200),
+            "full render (the whole page)": (f"{page}?{picked}", {}, 200),
+        }
+        rates: dict[str, list[float]] = {name: [] for name in endpoints}
+        for _ in range(ROUNDS):
+            for name, (url, headers, expected) in endpoints.items():
+                rps, statuses, _ = drive(
+                    tokens[:CLIENTS],
+                    PAGE_REQUESTS,
+                    lambda s, i, n, url=url, headers=headers: (
+                        s.get(url, headers=headers, cookies=cookies).status_code
+                    ),
+                )
+                assert set(statuses) == {expected}, (name, set(statuses))
+                rates[name].append(rps)
+        sizes = {}
+        for name, (url, headers, _) in endpoints.items():
+            with requests.get(url, headers=headers, cookies=cookies, stream=True) as response:
+                sizes[name] = (on_the_wire(response), response.headers.get("Content-Encoding"))
+    trivial, json_map = (statistics.median(rates[name]) for name in list(endpoints)[:2])
+    print(
+        "seat page of the 612-seat hall (1 process, memory store, signed in, 2 seats picked, "
+        f"88 seats held by others): {CLIENTS} connections, {ROUNDS} rounds of "
+        f"{PAGE_REQUESTS} requests each:"
+    )
+    print(f"  {'':38} {'req/s':>7} {'cost × trivial':>15} {'cost × JSON map':>16}  on the wire")
+    for name, rate in rates.items():
+        median = statistics.median(rate)
+        (body, headers), encoding = sizes[name]
+        print(
+            f"  {name:38} {median:7,.0f} {trivial / median:15.2f} {json_map / median:16.2f}"
+            f"  {body:,} B body ({encoding or 'plain'}) + {headers:,} B headers"
+        )
 
 
 if __name__ == "__main__":

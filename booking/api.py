@@ -72,8 +72,39 @@ class SeatsInput(ApiSerializer):
         return data
 
 
-class HoldCreateInput(SeatsInput):
+class HoldCreateInput(ApiSerializer):
+    """Either the seats (``seatIds`` and ``quantity``), or ``bestAvailable`` with a
+    ``quantity`` (and a ``tier``, if wanted): the server picks the seats."""
+
     showId = IdField()
+    seatIds = serializers.ListField(
+        child=SeatIdField(), min_length=1, max_length=MAX_LIST_INPUT, required=False
+    )
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_LIST_INPUT)
+    bestAvailable = serializers.BooleanField(
+        required=False, default=False, help_text="Let the server pick the best seats."
+    )
+    tier = StrictCharField(
+        required=False, max_length=20, help_text="With bestAvailable: only seats of this tier."
+    )
+
+    def validate(self, data: dict) -> dict:
+        if data["bestAvailable"]:
+            if "seatIds" in data:
+                raise serializers.ValidationError(
+                    {"seatIds": ["Give seatIds, or bestAvailable, not both."]}
+                )
+        elif "tier" in data:
+            raise serializers.ValidationError({"tier": ["Only with bestAvailable."]})
+        elif "seatIds" not in data:
+            raise serializers.ValidationError(
+                {"seatIds": ["This field is required (or bestAvailable)."]}
+            )
+        elif data["quantity"] != len(data["seatIds"]):
+            raise serializers.ValidationError(
+                {"quantity": ["Must equal the number of seats in seatIds."]}
+            )
+        return data
 
 
 class CustomerInput(ApiSerializer):
@@ -115,6 +146,13 @@ class HoldOutput(ApiSerializer):
 
     def get_currency(self, hold) -> str:
         return "INR"
+
+
+class HoldCreateOutput(HoldOutput):
+    together = serializers.BooleanField(
+        help_text="Whether the seats are one block in one row (best available says false "
+        "when it had to split them)."
+    )
 
 
 class HoldListOutput(ApiSerializer):
@@ -203,18 +241,23 @@ class HoldListApi(BookingApi):
     @extend_schema(
         request=HoldCreateInput,
         parameters=[IDEMPOTENCY_KEY],
-        responses={201: HoldOutput, **errors(400, 401, 404, 409, 410, 413, 415, 429, 503)},
+        responses={201: HoldCreateOutput, **errors(400, 401, 404, 409, 410, 413, 415, 429, 503)},
     )
     def post(self, request: Request) -> Response:
         body = parse_body(HoldCreateInput, request)
-        hold = services.hold_create(
-            user_id=user_id(request),
-            client=client_address(request),
-            show_id=body["showId"],
-            seat_ids=body["seatIds"],
-            idempotency_key=idempotency_key(request),
-        )
-        return Response(HoldOutput(hold).data, status=201)
+        who = {
+            "user_id": user_id(request),
+            "client": client_address(request),
+            "show_id": body["showId"],
+            "idempotency_key": idempotency_key(request),
+        }
+        if body["bestAvailable"]:
+            hold = services.hold_create_best(
+                **who, quantity=body["quantity"], tier=body.get("tier")
+            )
+        else:
+            hold = services.hold_create(**who, seat_ids=body["seatIds"])
+        return Response(HoldCreateOutput(hold).data, status=201)
 
 
 class HoldDetailApi(BookingApi):

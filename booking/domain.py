@@ -3,7 +3,7 @@ booking store (or, for paid orders, from the database), each with its status alr
 judged on the store's clock at the moment of reading (``as_of``)."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -42,6 +42,9 @@ class Hold:
     amount: Decimal
     as_of: datetime  # the store's clock when this was read or written
     order_id: str | None = None  # the order made from it (CONVERTED)
+    # Known when the hold is placed (booking.services): whether its seats are one block;
+    # None when read back. Not part of what the hold is: equal holds may differ in it.
+    together: bool | None = field(default=None, compare=False)
 
     @property
     def is_active(self) -> bool:

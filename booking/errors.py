@@ -37,6 +37,58 @@ class SeatUnavailable(BookingError):
         )
 
 
+class OrphanSeat(BookingError):
+    """The selection would leave a single free seat stranded (details.seatIds: the
+    stranded seats), unless no selection of the same size in that row segment avoids it."""
+
+    status_code = 409
+    code = "ORPHAN_SEAT"
+
+    def __init__(self, seat_ids: Iterable[str]):
+        self.seat_ids = _seat_list(seat_ids)
+        if len(self.seat_ids) == 1:
+            message = f"This leaves {self.seat_ids[0]} on its own: add it, or move one seat."
+        else:
+            message = (
+                f"This leaves {_and_join(self.seat_ids)} each on their own: "
+                "add them, or move your seats."
+            )
+        super().__init__(message, details={"seatIds": self.seat_ids})
+
+
+class NotEnoughSeats(BookingError):
+    """Best available found fewer free seats than asked for (in the tier, if one was
+    given), or none that leave no single seat alone (details.available, details.quantity)."""
+
+    status_code = 409
+    code = "NOT_ENOUGH_SEATS"
+
+    def __init__(self, *, quantity: int, free: int, tier_name: str | None = None):
+        where = f" in {tier_name}" if tier_name else ""
+        if free == 0:
+            message = f"No seats are left{where}."
+        elif free < quantity:
+            verb = "is" if free == 1 else "are"
+            message = f"Only {free} seat{'s' if free != 1 else ''} {verb} left{where}."
+        else:
+            message = (
+                f"We could not find {quantity} seats{where} that leave no single seat "
+                "alone. Pick your seats on the map."
+            )
+        super().__init__(message, details={"quantity": quantity, "available": free})
+
+
+class UnknownTier(BookingError):
+    """Best available was asked for a tier the show does not have (details: field errors)."""
+
+    status_code = 400
+    code = "VALIDATION_ERROR"
+
+    def __init__(self, tier: str, tiers: Iterable[str]):
+        message = f"This show has no tier {tier}; its tiers are {', '.join(tiers)}."
+        super().__init__(message, details={"tier": [message]})
+
+
 class UnknownSeat(BookingError):
     """A seat id is not in the show's layout (details.seatIds)."""
 

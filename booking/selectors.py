@@ -2,6 +2,7 @@
 database's record of what was sold. Paid orders are read from the database, which is the
 record of every ticket; the store supplies the rest. Callers pass canonical ids."""
 
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -9,7 +10,7 @@ from django.contrib.auth.models import User
 from django.db.models import Count
 
 from booking import sales
-from booking.domain import Hold, Order
+from booking.domain import Hold, Order, ShowClaims
 from booking.errors import HoldNotFound, NotYours, OrderNotFound
 from booking.models import Booking, SoldSeat
 from booking.seats import SeatState, is_on_sale, seat_states
@@ -24,6 +25,11 @@ class SeatMap:
     states: dict[str, SeatState]  # every seat that is not available
     version: int  # the store's version of the show's seats
     as_of: datetime  # the store's clock
+    revision: str  # changes whenever what the map shows changes (``seat_map_revision``)
+
+    @property
+    def on_sale(self) -> bool:
+        return is_on_sale(self.show.start_time, self.as_of)
 
     def state(self, seat_id: str) -> SeatState:
         return self.states.get(seat_id, SeatState.AVAILABLE)
@@ -53,7 +59,36 @@ def seat_map_get(*, show_id: str) -> SeatMap:
         states=seat_states(show, sold=sold, claims=claims),
         version=claims.version,
         as_of=claims.as_of,
+        revision=_revision(show, claims),
     )
+
+
+def _revision(show: Show, claims: ShowClaims) -> str:
+    """A tag that changes whenever the seat map of ``show`` would look different: every
+    claim and release bumps the store's version; within one version live claims only
+    end, so their count shrinks; sales close when the show starts; and the catalog's own
+    part (prices, blocked seats, seats held at the source) is summed up in a checksum."""
+    layout = show.layout
+    catalog_part = repr(
+        (
+            [(tier.code, str(tier.price)) for tier in layout.tiers],
+            sorted(layout.blocked_seat_ids),
+            sorted(show.source_held_seat_ids),
+            layout.capacity,
+        )
+    )
+    on_sale = int(is_on_sale(show.start_time, claims.as_of))
+    checksum = zlib.crc32(catalog_part.encode())
+    return f"{claims.version}.{len(claims.held)}.{on_sale}.{checksum:x}"
+
+
+def seat_map_revision(*, show_id: str) -> str:
+    """The show's ``SeatMap.revision`` for the price of one store read (the catalog's show
+    is cached): what a refresh of the seat page compares before it draws anything. Sales
+    the database has and the store has not yet recorded are left to the next full read,
+    which records them (and so changes the revision)."""
+    show = get_catalog().show_get(show_id=show_id)
+    return _revision(show, get_store().show_claims(show.show_id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +173,49 @@ def holds_active(*, user_id: int) -> list[Hold]:
     was lost looks for."""
     holds = [hold for hold in get_store().user_holds(user_id) if hold.is_active]
     return sorted(holds, key=lambda hold: hold.created_at, reverse=True)
+
+
+@dataclass(frozen=True, slots=True)
+class LiveBooking:
+    """Seats the user has right now: an active hold, or an order waiting for payment."""
+
+    record: Hold | Order
+    show_id: str
+    is_order: bool
+
+    @property
+    def seat_ids(self) -> tuple[str, ...]:
+        return self.record.seat_ids
+
+    @property
+    def payment_in_progress(self) -> bool:
+        return isinstance(self.record, Order) and self.record.payment_in_progress
+
+    @property
+    def time_left(self) -> str:
+        """The countdown as a clock shows it: ``8:12``."""
+        minutes, seconds = divmod(self.record.seconds_left, 60)
+        return f"{minutes}:{seconds:02d}"
+
+
+def bookings_live(*, user_id: int, show_id: str | None = None) -> list[LiveBooking]:
+    """The user's active holds and orders waiting for payment (of one show, if given),
+    newest first."""
+    store = get_store()
+    live = [
+        LiveBooking(record=hold, show_id=hold.show_id, is_order=False)
+        for hold in store.user_holds(user_id)
+        if hold.is_active
+    ] + [
+        LiveBooking(record=order, show_id=order.show.show_id, is_order=True)
+        for order in store.user_orders(user_id)
+        if order.is_pending
+    ]
+    return sorted(
+        (booking for booking in live if show_id is None or booking.show_id == show_id),
+        key=lambda booking: booking.record.created_at,
+        reverse=True,
+    )
 
 
 # -- orders -------------------------------------------------------------------------------

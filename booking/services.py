@@ -9,13 +9,13 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q
 
-from booking import sales, selectors
+from booking import picking, sales, selectors
 from booking.domain import Customer, Hold, Order, OrderStatus, ShowSnapshot
 from booking.errors import (
     AlreadyCheckedIn,
@@ -25,11 +25,13 @@ from booking.errors import (
     NotYours,
     OrderNotFound,
     OrderNotPending,
+    OrphanSeat,
     SeatUnavailable,
     StoreUnavailable,
     TicketNotFound,
     TooManySeats,
     UnknownSeat,
+    UnknownTier,
     WrongShow,
 )
 from booking.models import Booking
@@ -91,6 +93,35 @@ def _unavailable(show: Show) -> frozenset[str]:
     return frozenset(seat_states(show, sold=sales.sold_seat_ids(show_id=show.show_id, memo=True)))
 
 
+def _taken_now(show: Show) -> frozenset[str]:
+    """Every seat that is not free now: ``_unavailable`` and the store's live claims."""
+    claims = get_store().show_claims(show.show_id)
+    sold = sales.sold_seat_ids(show_id=show.show_id, memo=True)
+    return frozenset(seat_states(show, sold=sold, claims=claims))
+
+
+def _orphan_rule_check(
+    show: Show, seat_ids: Sequence[str], *, released: Sequence[str] = ()
+) -> None:
+    """Refuse a selection that strands a single seat (``booking.picking``), judged on the
+    seats as they stand now, ``released`` counted as free (a hold's own seats when it
+    changes them). A selection with a seat taken meanwhile is left to the store, which
+    names every seat in conflict. Not atomic with the claim: two holds at once may
+    together strand a seat that neither did alone. Raises ``OrphanSeat``."""
+    if not settings.ORPHAN_SEAT_RULE:
+        return
+    # Only the selection's row segments matter: read those seats, not the whole show.
+    near = {
+        seat.seat_id for segment in picking.segments_with(show.layout, seat_ids) for seat in segment
+    }
+    claimed = get_store().seats_claimed(show.show_id, near)
+    taken = ((_unavailable(show) & near) | claimed) - set(released)
+    if taken.isdisjoint(seat_ids) and (
+        stranded := picking.stranded_seats(show.layout, taken, seat_ids)
+    ):
+        raise OrphanSeat(stranded)
+
+
 def _seat_claim(show: Show, seat_ids: Sequence[str]) -> SeatClaim:
     seats = _checked_seats(show, seat_ids)
     return SeatClaim(
@@ -111,6 +142,29 @@ def _seat_changes_limit(user_id: int) -> None:
     )
 
 
+def _hold_place(
+    *,
+    show: Show,
+    user_id: int,
+    client: str,
+    claim: SeatClaim,
+    hold_id: str,
+    fingerprint: str,
+) -> Hold:
+    hold = get_store().hold_create(
+        HoldRequest(
+            hold_id=hold_id,
+            user_id=user_id,
+            client=client,
+            show_id=show.show_id,
+            claim=claim,
+            ttl=timedelta(seconds=settings.HOLD_TTL_SECONDS),
+            fingerprint=fingerprint,
+        )
+    )
+    return replace(hold, together=picking.seats_together(show.layout, hold.seat_ids))
+
+
 def hold_create(
     *,
     user_id: int,
@@ -124,26 +178,83 @@ def hold_create(
     the same request returns the same hold, whatever its status now.
 
     Raises ``RateLimited``, ``ShowNotFound``, ``TooManySeats``, ``UnknownSeat``,
-    ``SalesClosed``, ``SeatUnavailable`` (naming every seat in conflict),
-    ``SeatLimitReached`` (per user or per client address), ``IdempotencyKeyReused``.
+    ``OrphanSeat``, ``SalesClosed``, ``SeatUnavailable`` (naming every seat in
+    conflict), ``SeatLimitReached`` (per user or per client address),
+    ``IdempotencyKeyReused``.
     """
     _seat_changes_limit(user_id)
     show = _show_recent(show_id)
     claim = _seat_claim(show, seat_ids)
+    _orphan_rule_check(show, claim.seat_ids)
     hold_id, fingerprint = _idempotent(
         "hold", user_id, idempotency_key, f"{show.show_id}|{','.join(claim.seat_ids)}"
     )
-    return get_store().hold_create(
-        HoldRequest(
-            hold_id=hold_id,
-            user_id=user_id,
-            client=client,
-            show_id=show.show_id,
-            claim=claim,
-            ttl=timedelta(seconds=settings.HOLD_TTL_SECONDS),
-            fingerprint=fingerprint,
-        )
+    return _hold_place(
+        show=show,
+        user_id=user_id,
+        client=client,
+        claim=claim,
+        hold_id=hold_id,
+        fingerprint=fingerprint,
     )
+
+
+BEST_AVAILABLE_ATTEMPTS = 3
+
+
+def hold_create_best(
+    *,
+    user_id: int,
+    client: str,
+    show_id: str,
+    quantity: int,
+    tier: str | None = None,
+    idempotency_key: str | None = None,
+) -> Hold:
+    """Hold the best ``quantity`` free seats of the show (of ``tier``, if given), as
+    ``booking.picking.best_available`` picks them: one block when there is one, else the
+    best split (the hold says ``together`` False). A seat taken between the pick and the
+    hold makes it pick again, up to ``BEST_AVAILABLE_ATTEMPTS`` times. With an
+    ``idempotency_key`` a repeat returns the same hold.
+
+    Raises what ``hold_create`` raises, and ``UnknownTier``, ``NotEnoughSeats``.
+    """
+    _seat_changes_limit(user_id)
+    show = _show_recent(show_id)
+    tiers = [t.code for t in show.layout.tiers]
+    if tier is not None and tier not in tiers:
+        raise UnknownTier(tier, tiers)
+    if not 1 <= quantity <= settings.MAX_SEATS_PER_HOLD:
+        raise TooManySeats(settings.MAX_SEATS_PER_HOLD)
+    hold_id, fingerprint = _idempotent(
+        "hold", user_id, idempotency_key, f"{show.show_id}|best:{quantity}:{tier or ''}"
+    )
+    attempts_left = BEST_AVAILABLE_ATTEMPTS
+    while True:
+        repeated = get_store().hold_get(hold_id) if idempotency_key else None
+        if repeated is not None:  # the store answers the repeat (or refuses the key)
+            seat_ids = repeated.seat_ids
+        else:
+            seat_ids = picking.best_available(
+                show.layout,
+                _taken_now(show),
+                quantity,
+                tier=tier,
+                orphan_rule=settings.ORPHAN_SEAT_RULE,
+            ).seat_ids
+        try:
+            return _hold_place(
+                show=show,
+                user_id=user_id,
+                client=client,
+                claim=_seat_claim(show, seat_ids),
+                hold_id=hold_id,
+                fingerprint=fingerprint,
+            )
+        except SeatUnavailable:
+            attempts_left -= 1
+            if not attempts_left:
+                raise
 
 
 def hold_change_seats(*, user_id: int, hold_id: str, seat_ids: Sequence[str]) -> Hold:
@@ -153,9 +264,9 @@ def hold_change_seats(*, user_id: int, hold_id: str, seat_ids: Sequence[str]) ->
     _seat_changes_limit(user_id)
     hold = selectors.hold_get(user_id=user_id, hold_id=hold_id)
     show = _show_recent(hold.show_id)
-    return get_store().hold_change_seats(
-        hold_id=hold.hold_id, user_id=user_id, claim=_seat_claim(show, seat_ids)
-    )
+    claim = _seat_claim(show, seat_ids)
+    _orphan_rule_check(show, claim.seat_ids, released=hold.seat_ids)
+    return get_store().hold_change_seats(hold_id=hold.hold_id, user_id=user_id, claim=claim)
 
 
 def hold_release(*, user_id: int | None, hold_id: str) -> Hold:

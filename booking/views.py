@@ -22,15 +22,17 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from booking import selectors, services
 from booking.domain import Hold, HoldStatus, Order, OrderStatus
-from booking.errors import SeatUnavailable
+from booking.errors import OrphanSeat, SeatUnavailable
 from booking.forms import CustomerForm
-from booking.grid import seat_grid_build
+from booking.grid import seat_grid_drawing
 from booking.models import Booking
+from booking.picker import PickerRequest, SeatPicker, seat_picker_get
 from booking.pricing import price_seats
 from bookmyshow.api import iso
 from bookmyshow.clients import HtmxHttpRequest, client_address, user_id
@@ -43,9 +45,12 @@ def redirect_to(request: HtmxHttpRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-def seats_url(show_id: str, seat_ids=()) -> str:
+def seats_url(show_id: str, seat_ids=(), *, gone=()) -> str:
+    """The seat page with ``seat_ids`` picked (and ``gone``, seats taken from the
+    selection, named)."""
     url = reverse("booking:show-seats", args=[show_id])
-    return f"{url}?{urlencode({'seats': list(seat_ids)}, doseq=True)}" if seat_ids else url
+    query = urlencode({"seats": list(seat_ids), "gone": list(gone)}, doseq=True)
+    return f"{url}?{query}" if query else url
 
 
 # -- choosing a show ----------------------------------------------------------------------
@@ -72,34 +77,80 @@ def buy_tickets(request: HtmxHttpRequest, movie_id: str, day: date) -> HttpRespo
 
 # -- picking seats ------------------------------------------------------------------------
 
+QUANTITY_KEY = "seat_quantity"  # in the session: how many seats the customer wants
+DEFAULT_QUANTITY = 2
 
-def _seat_picker_context(
-    show_id: str, selected: list[str], conflict: SeatUnavailable | None = None
-) -> dict:
-    seat_map = selectors.seat_map_get(show_id=show_id)
-    layout = seat_map.show.layout
-    taken = seat_map.unavailable_seat_ids | seat_map.held_seat_ids
-    chosen = [s for s in dict.fromkeys(selected) if s in layout.seats_by_id and s not in taken]
+
+def _quantity(request: HtmxHttpRequest) -> int:
+    """How many seats the customer wants: as just chosen (and remembered for the
+    session), as chosen before, or two."""
+    most = settings.MAX_SEATS_PER_HOLD
+    chosen = request.GET.get("qty", "")
+    if chosen.isascii() and chosen.isdigit() and 1 <= int(chosen) <= most:
+        request.session[QUANTITY_KEY] = int(chosen)
+        return int(chosen)
+    remembered = request.session.get(QUANTITY_KEY)
+    return (
+        remembered
+        if isinstance(remembered, int) and 1 <= remembered <= most
+        else min(DEFAULT_QUANTITY, most)
+    )
+
+
+def _seat_picker_context(picker: SeatPicker) -> dict:
+    drawing = seat_grid_drawing(picker.show.layout)
     return {
-        "show": seat_map.show,
-        "grid": seat_grid_build(seat_map, selected=chosen),
-        "selected": chosen,
-        "price": price_seats(layout, chosen),
-        "too_many": len(chosen) > settings.MAX_SEATS_PER_HOLD,
-        "too_many_by": len(chosen) - settings.MAX_SEATS_PER_HOLD,
+        "show": picker.show,
+        "picker": picker,
+        "grid_html": drawing.render(picker.cell_states),
+        "grid_width": f"{drawing.width:g}",
+        "quantities": range(1, settings.MAX_SEATS_PER_HOLD + 1),
         "max_seats": settings.MAX_SEATS_PER_HOLD,
         "form_token": secrets.token_urlsafe(16),
-        "conflict": conflict,
     }
 
 
-@require_GET
-def show_seats(request: HtmxHttpRequest, show_id: str) -> HttpResponse:
-    context = _seat_picker_context(show_id, request.GET.getlist("seats"))
+def _render_picker(request: HtmxHttpRequest, picker: SeatPicker, status: int = 200) -> HttpResponse:
     template = "booking/show_seats.html"
     if request.htmx:
         template += "#seat-picker"
-    return render(request, template, context)
+    return render(request, template, _seat_picker_context(picker), status=status)
+
+
+def _picker_request(request: HtmxHttpRequest, *, acts: bool) -> PickerRequest:
+    """The picker's state and the customer's action, from the query string. Seats taken
+    from the selection are named until the customer does something."""
+    data = request.GET
+    return PickerRequest(
+        selected=data.getlist("seats"),
+        quantity=_quantity(request),
+        gone=() if acts else data.getlist("gone"),
+        tap=data.get("tap") or None,
+        best=data.get("best") == "1",
+    )
+
+
+@gzip_page
+@require_GET
+def show_seats(request: HtmxHttpRequest, show_id: str) -> HttpResponse:
+    """The seat page. With htmx it answers refreshes and taps with the picker alone; a
+    refresh that names the revision it shows gets 204 and nothing else while nothing
+    changed. Without JavaScript, a tap or a choice answers with a redirect to the page
+    showing the new selection, so a reload never taps twice."""
+    acts = any(request.GET.get(name) for name in ("tap", "best", "qty"))
+    revision = request.GET.get("v")
+    # Before anything else is read (the session, the user): a refresh costs one store read.
+    refresh = request.htmx and revision and not acts
+    if refresh and revision == selectors.seat_map_revision(show_id=show_id):
+        return HttpResponse(status=204)
+    viewer = request.user.id if request.user.is_authenticated else None
+    pick = _picker_request(request, acts=acts)
+    picker = seat_picker_get(show_id=show_id, user_id=viewer, request=pick)
+    if acts and not request.htmx:
+        if picker.notice:
+            messages.info(request, picker.notice)
+        return redirect(seats_url(show_id, picker.selected, gone=picker.gone))
+    return _render_picker(request, picker)
 
 
 def _form_token(request: HtmxHttpRequest, name: str) -> str | None:
@@ -123,12 +174,12 @@ def hold_create(request: HtmxHttpRequest, show_id: str) -> HttpResponse:
             seat_ids=seat_ids,
             idempotency_key=_form_token(request, "form_token"),
         )
-    except SeatUnavailable as conflict:
-        context = _seat_picker_context(show_id, seat_ids, conflict=conflict)
-        if request.htmx:  # the message goes out of band into #messages
-            return render(request, "booking/show_seats.html#seat-picker", context, status=409)
-        messages.error(request, f"{conflict.message} Pick other seats.")
-        return render(request, "booking/show_seats.html", context, status=409)
+    except (SeatUnavailable, OrphanSeat):
+        # The picker again: it lets go of the seats taken meanwhile and names them, or
+        # says which seat the selection would leave alone.
+        pick = PickerRequest(selected=seat_ids, quantity=_quantity(request))
+        picker = seat_picker_get(show_id=show_id, user_id=user_id(request), request=pick)
+        return _render_picker(request, picker, status=409)
     return redirect_to(request, reverse("booking:hold-detail", args=[hold.hold_id]))
 
 
@@ -257,8 +308,13 @@ def order_cancel(request: HtmxHttpRequest, order_id: str) -> HttpResponse:
 @require_GET
 def my_bookings(request: HtmxHttpRequest) -> HttpResponse:
     orders, _ = selectors.order_list(user_id=user_id(request), limit=100, offset=0)
+    live = selectors.bookings_live(user_id=user_id(request))
+    shows = {booking.show_id: selectors.show_get(show_id=booking.show_id) for booking in live}
     return render(
         request,
         "booking/my_bookings.html",
-        {"orders": [(order, order.status.value) for order in orders]},
+        {
+            "live_bookings": [(booking, shows[booking.show_id]) for booking in live],
+            "orders": [(order, order.status.value) for order in orders],
+        },
     )

@@ -236,6 +236,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # A hold's status appears in two responses (a hold, and a hold as created): one name.
+    "ENUM_NAME_OVERRIDES": {"HoldStatusEnum": "booking.domain.HoldStatus"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "bookmyshow.api_docs.error_table",
@@ -297,6 +299,8 @@ PAYMENT_GRACE_SECONDS = env_int("PAYMENT_GRACE_SECONDS", 120, minimum=1)
 MAX_SEATS_PER_HOLD = env_int("MAX_SEATS_PER_HOLD", 10, minimum=1)
 MAX_ACTIVE_SEATS_PER_USER = env_int("MAX_ACTIVE_SEATS_PER_USER", 10, minimum=1)
 MAX_ACTIVE_SEATS_PER_CLIENT = env_int("MAX_ACTIVE_SEATS_PER_CLIENT", 20, minimum=1)
+# A selection may not leave a single free seat stranded (booking.picking); 0 turns it off.
+ORPHAN_SEAT_RULE = env_bool("ORPHAN_SEAT_RULE", True)
 
 # Limits, counted across every worker (see bookmyshow.ratelimit).
 HOLD_RATE_LIMIT = env_rate("HOLD_RATE_LIMIT", "30/min")
@@ -337,7 +341,8 @@ except ArithmeticError:
 
 # Content-Security-Policy ----------------------------------------------------------------
 # Everything the site's pages use comes from this server: its own scripts and styles (no
-# inline ones), images from here or inline data: URIs (the QR code is inline SVG), nothing
+# inline ones, and no style attributes: the seat map sizes itself with classes and the
+# CSSOM), images from here or inline data: URIs (the QR code is inline SVG), nothing
 # embeds the site, forms post only back to it. The policy is sent by
 # django.middleware.csp.ContentSecurityPolicyMiddleware (see MIDDLEWARE).
 from django.utils.csp import CSP  # noqa: E402
@@ -346,10 +351,6 @@ SECURE_CSP: dict[str, list[str]] = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    # TEMPORARY: templates/booking/show_seats.html lays the seat map out with style=""
-    # attributes (grid columns); until it uses classes instead, style attributes (never
-    # <style> elements or stylesheets from elsewhere) are allowed. Delete this line then.
-    "style-src-attr": [CSP.UNSAFE_INLINE],
     # Posters come from the catalog: the Lambda's thumbnails live on hosts of its own.
     "img-src": [CSP.SELF, "data:", "https:"],
     "object-src": [CSP.NONE],

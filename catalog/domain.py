@@ -167,6 +167,7 @@ class ShowTime:
     capacity: int | None
     blocked_count: int
     source_status: Availability | None = None
+    screen_name: str = ""  # empty where the source does not say (the Lambda)
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,3 +69,20 @@ def show_create(
             show=show, tier=screen.tiers.get(code=code), price=Decimal(price)
         )
     return show
+
+
+def demo_show_create(layout: str = "IMAX", *, start_time: datetime | None = None) -> models.Show:
+    """A show in one of the demo's screens (seed_demo): "IMAX" is the 612-seat hall,
+    Recliner X-V (14 seats, an aisle after 7) at ₹650, Prime U-J and Classic H-A (30
+    seats, aisles after 6 and 24) at ₹380 and ₹250, P15, P16, A1 and A30 blocked;
+    "SMALL" has rows of 12 and 10 seats."""
+    from catalog.management.commands import seed_demo
+
+    spec = getattr(seed_demo, layout)
+    screen = models.Screen.objects.create(theatre=theatre_create(), name=layout.title())
+    seed_demo.seats_create(screen, spec)
+    return show_create(
+        screen=screen,
+        start_time=start_time,
+        prices={tier.code: str(tier.base_price) for tier in spec},
+    )

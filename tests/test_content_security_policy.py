@@ -16,8 +16,6 @@ SITE_POLICY = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
 }
-# Until templates/booking/show_seats.html drops its style= attributes (see settings.py).
-TEMPORARY = {"style-src-attr": ["'unsafe-inline'"]}
 
 
 def parse(header: str) -> dict[str, list[str]]:
@@ -41,14 +39,14 @@ def test_the_middleware_and_the_nonce_context_processor_are_on():
 def test_site_pages_and_the_api_carry_the_site_policy(client, db, path):
     response = client.get(path)
     assert response.status_code == 200
-    assert parse(response.headers["Content-Security-Policy"]) == SITE_POLICY | TEMPORARY
+    assert parse(response.headers["Content-Security-Policy"]) == SITE_POLICY
     assert "Content-Security-Policy-Report-Only" not in response.headers
 
 
 def test_error_pages_carry_the_site_policy(client, db):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
-    assert parse(response.headers["Content-Security-Policy"]) == SITE_POLICY | TEMPORARY
+    assert parse(response.headers["Content-Security-Policy"]) == SITE_POLICY
 
 
 def test_the_site_policy_never_allows_inline_or_evaluated_scripts(client, db):
@@ -65,7 +63,6 @@ def test_api_docs_carry_their_own_policy_with_the_pages_nonce(client, db, path):
     nonce = re.fullmatch(r"'nonce-([\w-]+)'", policy["script-src"][1]).group(1)
     assert policy == {
         **SITE_POLICY,
-        **TEMPORARY,
         "script-src": ["'self'", f"'nonce-{nonce}'"],
         "style-src": ["'self'", "'unsafe-inline'"],
         "worker-src": ["'self'", "blob:"],

@@ -177,6 +177,11 @@ class BookingStore:
     def show_claims(self, show_id: str) -> ShowClaims:
         return self.shows_claims([show_id])[show_id]
 
+    def seats_claimed(self, show_id: str, seat_ids: Collection[str]) -> frozenset[str]:
+        """Those of ``seat_ids`` that are claimed now (held, pending payment or sold): a
+        read of a few seats, where ``show_claims`` reads the whole show."""
+        raise NotImplementedError("BookingStore.seats_claimed")
+
     def seat_versions(self, show_id: str) -> dict[str, int]:
         """Every seat of the show that has ever been claimed, with its version."""
         raise NotImplementedError("BookingStore.seat_versions")

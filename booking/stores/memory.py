@@ -471,6 +471,14 @@ class MemoryBookingStore(BookingStore):
                 for show_id in show_ids
             }
 
+    def seats_claimed(self, show_id: str, seat_ids: Collection[str]) -> frozenset[str]:
+        with self._lock:
+            now = self.now()
+            claims = self._claims.get(show_id, {})
+            return frozenset(
+                seat for seat in seat_ids if (claim := claims.get(seat)) and claim.is_live(now)
+            )
+
     def seat_versions(self, show_id: str) -> dict[str, int]:
         with self._lock:
             return dict(self._versions[show_id])

@@ -539,6 +539,14 @@ class RedisBookingStore(BookingStore):
         return found
 
     @guarded(write=False)
+    def seats_claimed(self, show_id: str, seat_ids: Collection[str]) -> frozenset[str]:
+        seats = list(seat_ids)
+        if not seats:
+            return frozenset()
+        claims = self.keys.show(show_id).claims
+        return frozenset(self._run("SEATS_CLAIMED", [claims], [self._clock(), *seats]))
+
+    @guarded(write=False)
     def seat_versions(self, show_id: str) -> dict[str, int]:
         versions = self.client.hgetall(self.keys.show(show_id).versions)
         return {seat: int(version) for seat, version in versions.items() if seat != "*"}

@@ -402,6 +402,19 @@ return {us(NOW), redis.call('HGET', KEYS[2], '*') or '0', redis.call('HGETALL', 
 """
 )
 
+# KEYS: claims. ARGV: clock, seat... Replies the seats among them that are claimed now.
+SEATS_CLAIMED = (
+    PRELUDE
+    + """
+local claimed = {}
+local values = redis.call('HMGET', KEYS[1], unpack(ARGV, 2))
+for i, value in ipairs(values) do
+  if claim_live(value) then claimed[#claimed + 1] = ARGV[i + 1] end
+end
+return claimed
+"""
+)
+
 # KEYS: claims. Forgets claims that ended (sales stay); replies how many.
 CLAIMS_PURGE = (
     PRELUDE
@@ -430,5 +443,6 @@ SCRIPTS = {
     "SALE_RECORD": SALE_RECORD,
     "RECORDS_READ": RECORDS_READ,
     "CLAIMS_READ": CLAIMS_READ,
+    "SEATS_CLAIMED": SEATS_CLAIMED,
     "CLAIMS_PURGE": CLAIMS_PURGE,
 }

@@ -144,6 +144,7 @@ class LocalCatalog(CatalogSource):
                     price=min(price.price for price in prices.values()),
                     capacity=sum(row.seat_count for row in rows),
                     blocked_count=sum(len(row.blocked) for row in rows),
+                    screen_name=show.screen.name,
                 )
             )
         return tuple(

@@ -1,6 +1,7 @@
 // Counts down every <time data-countdown> from the seconds the server said were left (so a
 // wrong clock on this device cannot stretch or cut the time), then reloads the page, whose
-// server-rendered state then says the time ran out.
+// server-rendered state then says the time ran out; with data-countdown-end="stay" it
+// stops at 0:00 instead (a page that refreshes itself, like the seat page).
 (function () {
   function start(el) {
     if (el.dataset.countdownStarted) return;
@@ -13,7 +14,7 @@
       el.classList.toggle("is-urgent", left <= 60);
       if (left === 0) {
         clearInterval(timer);
-        window.location.reload();
+        if (el.dataset.countdownEnd !== "stay") window.location.reload();
       }
     }
     var timer = setInterval(tick, 1000);

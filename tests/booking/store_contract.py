@@ -509,6 +509,16 @@ class StoreContract:
         assert [o.order_id for o in store.user_orders(1)] == [made.order_id]
         assert store.user_orders(2) == []
 
+    def test_seats_claimed_are_those_asked_that_are_held_or_sold_now(self, store, clock, hold):
+        hold(["A3"])
+        clock.advance(seconds=HOLD_TTL.total_seconds())  # A3's hold has run out
+        hold(["A1", "A2"])
+        store.sale_record(Sale(new_id(), 1, SHOW, ("A5",)))
+        asked = ["A1", "A3", "A4", "A5", "B9"]
+        assert store.seats_claimed(SHOW, asked) == {"A1", "A5"}
+        assert store.seats_claimed(OTHER_SHOW, asked) == frozenset()
+        assert store.seats_claimed(SHOW, []) == frozenset()
+
     def test_every_claim_and_release_bumps_versions(self, store, clock, hold):
         before = store.show_claims(SHOW).version
         held = hold(["A1", "A2"])

@@ -189,13 +189,16 @@ def test_one_users_holds_and_seat_changes_share_one_limit_across_workers_and_doo
 def test_seats_held_from_one_address_across_accounts_are_limited(trusted_proxies, expected_held):
     """30 accounts, one seat each, each request saying it is from another address in
     X-Forwarded-For. With no trusted proxy all come from 127.0.0.1 and 5 seats is all
-    they get between them; behind one trusted proxy they are 30 clients."""
+    they get between them; behind one trusted proxy they are 30 clients. (Side by side
+    single seats, some refused, would leave single seats between them: the no-single-seat
+    rule is off here, so every refusal is the limit's.)"""
     with deployment(
         workers=4,
         users=30,
         SEED_EXTRA_ROWS="3",
         MAX_ACTIVE_SEATS_PER_CLIENT="5",
         TRUSTED_PROXY_COUNT=str(trusted_proxies),
+        ORPHAN_SEAT_RULE="0",
     ) as site:
         seats = free_seats(site)
         assert len(seats) >= 30

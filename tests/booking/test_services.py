@@ -147,9 +147,9 @@ def test_seat_changes_swap_seats_and_keep_the_expiry(user, sid, clock):
     held = hold(user, sid, ["B1", "B2"])
     clock.advance(minutes=3)
     changed = services.hold_change_seats(
-        user_id=user.id, hold_id=held.hold_id, seat_ids=["B2", "A1"]
+        user_id=user.id, hold_id=held.hold_id, seat_ids=["B3", "A1"]
     )
-    assert (changed.seat_ids, changed.expires_at) == (("B2", "A1"), held.expires_at)
+    assert (changed.seat_ids, changed.expires_at) == (("B3", "A1"), held.expires_at)
     assert changed.amount == Decimal("400.00")
 
 
@@ -205,10 +205,10 @@ def test_holds_and_seat_changes_share_one_rate_limit_per_user(
 ):
     settings.HOLD_RATE_LIMIT = "3/min"
     held = hold(user, sid, ["B1"])
-    services.hold_change_seats(user_id=user.id, hold_id=held.hold_id, seat_ids=["B2"])
-    hold(user, sid, ["B3"])
+    services.hold_change_seats(user_id=user.id, hold_id=held.hold_id, seat_ids=["B3"])
+    hold(user, sid, ["B4"])
     with pytest.raises(RateLimited) as error:
-        services.hold_change_seats(user_id=user.id, hold_id=held.hold_id, seat_ids=["B4"])
+        services.hold_change_seats(user_id=user.id, hold_id=held.hold_id, seat_ids=["B1"])
     assert 1 <= error.value.retry_after <= 60
     with pytest.raises(RateLimited):
         hold(user, sid, ["B5"])
@@ -219,7 +219,7 @@ def test_holds_and_seat_changes_share_one_rate_limit_per_user(
 
 
 def test_an_order_consumes_the_hold_and_prices_it(user, sid, clock):
-    held = hold(user, sid, ["B1", "A2"])
+    held = hold(user, sid, ["B1", "A1"])
     made = services.order_create(user_id=user.id, hold_id=held.hold_id, customer=CUSTOMER)
     assert made.status is OrderStatus.PAYMENT_PENDING
     assert (made.tickets_amount, made.convenience_fee, made.amount) == (
@@ -479,7 +479,7 @@ def test_show_status_counts_sold_held_and_blocked_seats(user, other_user, show, 
 def test_the_sweeper_forgets_long_ended_holds_and_keeps_live_ones(user, sid, clock):
     old = hold(user, sid, ["B1"])
     clock.set(old.expires_at)
-    live = hold(user, sid, ["B2"])
+    live = hold(user, sid, ["B3"])
     clock.set(old.expires_at + timedelta(days=1, seconds=1))
     report = services.bookings_sweep(keep_for=timedelta(days=1), now=timezone.now())
     assert report.records_purged == 1

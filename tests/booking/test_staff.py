@@ -183,7 +183,7 @@ def test_staff_actions_go_back_only_to_pages_of_this_site(staff_client, user, sh
         f"/admin/live/holds/{held.hold_id}/release/", {"next": "https://evil.example/phish"}
     )
     assert response["Location"] == "/admin/live/holds/"
-    held = hold(user, show, ["B2"])
+    held = hold(user, show, ["B3"])
     response = staff_client.post(
         f"/admin/live/holds/{held.hold_id}/release/", {"next": "/admin/live/holds/?status="}
     )

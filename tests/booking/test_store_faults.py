@@ -35,13 +35,6 @@ def proxy(fault_proxy, settings, redis_prefix):
     get_store.cache_clear()
 
 
-@pytest.fixture
-def api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
 def script_call(name: str) -> bytes:
     """What identifies a script's call on the wire: its SHA."""
     return hashlib.sha1(SCRIPTS[name].encode()).hexdigest().encode()

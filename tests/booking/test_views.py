@@ -32,51 +32,6 @@ def active_holds():
     return [h for h in get_store().holds_list() if h.is_active]
 
 
-def test_seat_page_keeps_the_selection_and_prices_it(client, show):
-    response = client.get(f"/shows/{show.id}/seats/?seats=B1&seats=A1")
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert "<html" in html
-    assert "2 seats: B1, A1" in html
-    assert "1 × Prime (₹250)" in html
-    assert "1 × Classic (₹150)" in html
-    assert "Proceed · ₹400.00" in html
-    assert 'aria-label="Row B, seat 1, Prime, ₹250, selected"' in html
-
-
-def test_seat_picker_partial_for_htmx(client, show):
-    response = client.get(f"/shows/{show.id}/seats/?seats=B1", **HTMX)
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert "<html" not in html
-    assert html.lstrip().startswith('<form id="seat-picker"')
-    assert "1 seat: B1" in html
-
-
-def test_selected_seats_taken_by_others_are_dropped_and_shown_held(client, show, other_user):
-    services.hold_create(
-        client=CLIENT, user_id=other_user.id, show_id=str(show.id), seat_ids=["B2"]
-    )
-    html = client.get(f"/shows/{show.id}/seats/?seats=B1&seats=B2&seats=A4").content.decode()
-    assert "1 seat: B1" in html
-    assert 'aria-label="Row B, seat 2, Prime, ₹250, held by someone else"' in html
-    assert (
-        'value="B2" aria-label="Row B, seat 2, Prime, ₹250, held by someone else" disabled' in html
-    )
-
-
-def test_more_than_ten_seats_are_refused_with_a_message(client, db):
-    from tests import factories
-
-    screen = factories.screen_create()
-    screen.rows.filter(label="B").update(seat_count=12)
-    show = factories.show_create(screen=screen)
-    query = "&".join(f"seats=B{n}" for n in range(1, 12))
-    html = client.get(f"/shows/{show.id}/seats/?{query}").content.decode()
-    assert "You can pick at most 10 seats at a time. Unselect 1 to continue." in html
-    assert "disabled>" in html.split("summary__proceed")[1].split("</button>")[0]
-
-
 def test_proceed_needs_an_account_and_comes_back_to_the_show(client, show):
     response = client.post(f"/shows/{show.id}/hold/", {"seats": ["B1", "B2"]})
     assert response.status_code == 302
@@ -108,30 +63,6 @@ def test_submitting_the_same_form_twice_makes_one_hold(logged_in, show):
     second = logged_in.post(f"/shows/{show.id}/hold/", {"seats": ["B1"], "form_token": "t1"})
     assert second["Location"] == first["Location"]
     assert len(active_holds()) == 1
-
-
-def test_proceed_on_taken_seats_names_them_and_holds_nothing(logged_in, show, other_user):
-    services.hold_create(
-        client=CLIENT, user_id=other_user.id, show_id=str(show.id), seat_ids=["B2"]
-    )
-    response = logged_in.post(f"/shows/{show.id}/hold/", {"seats": ["B1", "B2"]})
-    html = response.content.decode()
-    assert response.status_code == 409
-    assert "Seat B2 was just taken by someone else. Pick other seats." in html
-    assert 'aria-label="Row B, seat 2, Prime, ₹250, held by someone else"' in html
-    assert "1 seat: B1" in html
-    assert len(active_holds()) == 1  # only the other user's
-
-
-def test_proceed_conflict_with_htmx_swaps_the_picker_and_the_message(logged_in, show, other_user):
-    services.hold_create(
-        client=CLIENT, user_id=other_user.id, show_id=str(show.id), seat_ids=["B2"]
-    )
-    response = logged_in.post(f"/shows/{show.id}/hold/", {"seats": ["B2"]}, **HTMX)
-    html = response.content.decode()
-    assert response.status_code == 409
-    assert '<div hx-swap-oob="innerHTML:#messages">' in html
-    assert "Seat B2 was just taken by someone else." in html
 
 
 def test_checkout_page_prefills_details_and_counts_down(logged_in, show, user):

@@ -58,9 +58,12 @@ def new_page(browser, live_server):
     """Opens pages in fresh browser contexts (separate cookies); closes them after."""
     contexts = []
 
-    def open_page(*, user=None, width=1280, height=900):
+    def open_page(*, user=None, width=1280, height=900, touch=False):
         context = browser.new_context(
-            viewport={"width": width, "height": height}, base_url=live_server.url
+            viewport={"width": width, "height": height},
+            base_url=live_server.url,
+            has_touch=touch,
+            is_mobile=touch,
         )
         if user is not None:
             from django.test import Client
@@ -88,6 +91,15 @@ def show(transactional_db):
         hour=20, minute=0, second=0, microsecond=0
     )
     return factories.show_create(start_time=start)
+
+
+@pytest.fixture
+def imax_show(transactional_db):
+    """A show of the demo's 612-seat IMAX hall, tomorrow at 8 PM."""
+    start = timezone.localtime(timezone.now() + timedelta(days=1)).replace(
+        hour=20, minute=0, second=0, microsecond=0
+    )
+    return factories.demo_show_create("IMAX", start_time=start)
 
 
 @pytest.fixture

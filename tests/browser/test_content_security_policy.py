@@ -69,11 +69,20 @@ def test_images_and_styles_load_under_the_policy(watched_page, show):
 
 
 def test_picking_seats_and_buying_a_ticket_break_no_rule(watched_page, show, user):
-    """htmx's requests and swaps, the countdown script and the ticket's inline-SVG QR code."""
+    """The seat map's sizing and zoom (the CSSOM, never a style attribute), the picker's
+    taps and refreshes morphed in, htmx's Proceed, the countdown script and the ticket's
+    inline-SVG QR code: all under the strict policy, with no style-src-attr at all."""
     page, record = watched_page(user=user)
-    page.goto(f"/shows/{show.id}/seats/")
-    page.locator("#seat-B1").check()  # htmx swaps the seat picker in
+    response = page.goto(f"/shows/{show.id}/seats/")
+    assert "style-src-attr" not in response.headers["content-security-policy"]
+    page.get_by_role("button", name="Zoom in").click()
+    page.get_by_role("button", name="1", exact=True).click()
+    expect(page.get_by_role("button", name="1", exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    page.locator('[data-seat-id="B1"]').click()  # morphed in
     expect(page.locator("#booking-summary")).to_contain_text("1 seat: B1")
+    page.wait_for_timeout(2500)  # a refresh or two
     page.get_by_role("button", name=re.compile("Proceed")).click()
 
     expect(page).to_have_url(re.compile(r"/holds/"))
@@ -136,29 +145,3 @@ def test_redoc_breaks_no_rule_but_the_logo_it_hard_codes(watched_page, transacti
     settle(page)
     assert record.outside_requests == []
     assert [(v["directive"], v["blocked"]) for v in record.violations] == [("img-src", REDOC_LOGO)]
-
-
-def test_only_the_seat_maps_style_attributes_need_the_temporary_allowance(
-    watched_page, show, user, settings
-):
-    """Under the policy meant to be (SECURE_CSP without its TEMPORARY style-src-attr), the
-    seat page breaks no rule but its style= attributes (templates/booking/show_seats.html,
-    lines 16, 22, 24 and 29 at the time of writing)."""
-    settings.SECURE_CSP = {
-        directive: values
-        for directive, values in settings.SECURE_CSP.items()
-        if directive != "style-src-attr"
-    }
-    page, record = watched_page(user=user)
-    response = page.goto(f"/shows/{show.id}/seats/")
-    assert "style-src-attr" not in response.headers["content-security-policy"]
-    page.locator("#seat-B1").check()
-    expect(page.locator("#booking-summary")).to_contain_text("1 seat: B1")
-    settle(page)
-    assert record.outside_requests == []
-    assert {v["directive"] for v in record.violations} <= {"style-src-attr"}
-    assert record.violations, (
-        "The seat page no longer needs style= attributes: delete the TEMPORARY style-src-attr "
-        "line of SECURE_CSP in bookmyshow/settings.py, this test, and TEMPORARY in "
-        "tests/test_content_security_policy.py."
-    )

@@ -217,6 +217,27 @@ THEATRES = [
 SHOW_TIMES = [time(10, 15), time(13, 30), time(16, 45), time(20, 0), time(22, 40)]
 
 
+def seats_create(screen: models.Screen, layout: tuple[TierSpec, ...]) -> None:
+    """The tiers and rows of ``layout`` (IMAX, SMALL, ...) in ``screen``."""
+    position = 0
+    for tier_position, spec in enumerate(layout):
+        tier = models.SeatTier.objects.create(
+            screen=screen, code=spec.code, name=spec.name, position=tier_position
+        )
+        for row_spec in spec.rows:
+            for label in row_spec.labels:
+                models.SeatRow.objects.create(
+                    screen=screen,
+                    tier=tier,
+                    label=label,
+                    position=position,
+                    seat_count=row_spec.seats,
+                    aisle_after=list(row_spec.aisles),
+                    blocked=list((row_spec.blocked or {}).get(label, ())),
+                )
+                position += 1
+
+
 class Command(BaseCommand):
     help = "Create the demo catalog (idempotent): movies, theatres, screens and 7 days of shows."
 
@@ -275,23 +296,7 @@ class Command(BaseCommand):
     def _screen(self, theatre, name, layout):
         screen, created = models.Screen.objects.get_or_create(theatre=theatre, name=name)
         if created:
-            position = 0
-            for tier_position, spec in enumerate(layout):
-                tier = models.SeatTier.objects.create(
-                    screen=screen, code=spec.code, name=spec.name, position=tier_position
-                )
-                for row_spec in spec.rows:
-                    for label in row_spec.labels:
-                        models.SeatRow.objects.create(
-                            screen=screen,
-                            tier=tier,
-                            label=label,
-                            position=position,
-                            seat_count=row_spec.seats,
-                            aisle_after=list(row_spec.aisles),
-                            blocked=list((row_spec.blocked or {}).get(label, ())),
-                        )
-                        position += 1
+            seats_create(screen, layout)
         return screen, layout
 
     def _show(self, screen, layout, movies, day, screen_index) -> int:
