@@ -22,7 +22,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -130,7 +129,6 @@ def _picker_request(request: HtmxHttpRequest, *, acts: bool) -> PickerRequest:
     )
 
 
-@gzip_page
 @require_GET
 def show_seats(request: HtmxHttpRequest, show_id: str) -> HttpResponse:
     """The seat page. With htmx it answers refreshes and taps with the picker alone; a

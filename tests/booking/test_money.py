@@ -89,8 +89,7 @@ def test_a_price_in_paise_reads_the_same_everywhere(client, user, settings, db, 
 
     assert f"from ₹{shown} · Available" in listing
     assert f"Standard · ₹{shown}</h2>" in seats
-    assert f'aria-label="Row A, seat 1, Standard, ₹{shown}, selected"' in seats
-    assert f"Proceed · ₹{shown}" in seats
+    assert f'<p class="summary__amount">₹{shown}</p>' in seats
     assert f"Continue to payment · ₹{shown}" in checkout
     assert f"Pay ₹{shown}" in to_pay
     assert f"Paid ₹{shown}" in ticket

@@ -109,11 +109,37 @@ def test_the_revision_changes_when_the_show_starts(client, show):
     assert "booking has closed" in closed.content.decode()
 
 
-def test_pages_are_compressed(client, show):
-    response = client.get(f"/shows/{show.id}/seats/", HTTP_ACCEPT_ENCODING="gzip")
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        ("/shows/{show}/seats/", "seat-picker"),
+        ("/", "movie-card"),
+        ("/api/v1/shows/{show}/seatmap", '"unavailableSeatIds"'),
+    ],
+)
+def test_pages_and_the_api_are_compressed(client, show, path, text):
+    response = client.get(path.format(show=show.id), HTTP_ACCEPT_ENCODING="gzip")
     assert response["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in response["Vary"]
-    assert "seat-picker" in gzip.decompress(response.content).decode()
+    assert text in gzip.decompress(response.content).decode()
+
+
+def test_small_json_goes_as_it_is_and_a_small_page_is_compressed(rf):
+    from django.http import HttpResponse, JsonResponse
+
+    from bookmyshow.compression import CompressionMiddleware
+
+    answers = {
+        "json": JsonResponse({"seatIds": ["A1"] * 80}),  # about 500 bytes
+        "page": HttpResponse("<p>" + "seat " * 100 + "</p>"),
+    }
+    request = rf.get("/", HTTP_ACCEPT_ENCODING="gzip")
+    middleware = CompressionMiddleware(lambda request: answers[kind])
+    encodings = {}
+    for kind in answers:
+        assert 200 < len(answers[kind].content) < 1024
+        encodings[kind] = middleware(request).get("Content-Encoding")
+    assert encodings == {"json": None, "page": "gzip"}
 
 
 def test_picked_seats_taken_by_others_are_let_go_and_named_until_the_next_tap(
