@@ -370,5 +370,6 @@ API_DOCS_CSP: dict[str, list[str]] = {
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
     "worker-src": [CSP.SELF, "blob:"],
+    "img-src": [CSP.SELF, "data:"],
 }
 # End of Content-Security-Policy ---------------------------------------------------------
