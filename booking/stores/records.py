@@ -5,7 +5,7 @@ A record keeps what the domain values leave out: the client address and seat tie
 per-address limits and queue statistics need, the request fingerprint that idempotent
 repeats are compared on, and ``live_until``, the instant its seats stop being claimed. A
 record's effective status is judged against the store's clock: that rule lives here for
-Python, and in ``redis_scripts`` for the scripts that must judge it inside Redis.
+Python, and in ``redis_functions`` for the functions that must judge it inside Redis.
 """
 
 import json
@@ -23,11 +23,12 @@ from booking.domain import (
 )
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
 
 
 def to_us(moment: datetime) -> int:
     """Microseconds since the epoch: how stores keep instants."""
-    return (moment - EPOCH) // timedelta(microseconds=1)
+    return (moment - EPOCH) // MICROSECOND
 
 
 def from_us(value: str | int) -> datetime:
@@ -119,7 +120,7 @@ class OrderRecord:
 
 
 # -- the flat form: str fields -> str values ------------------------------------------------
-# Fields a script writes itself (it decides them at the write, on its own clock): status,
+# Fields a function writes itself (it decides them at the write, on its own clock): status,
 # created, expires, live, paying, order. Python writes the rest once, at creation.
 
 
