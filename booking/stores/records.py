@@ -120,35 +120,15 @@ class OrderRecord:
 
 
 # -- the flat form: str fields -> str values ------------------------------------------------
-# Fields a function writes itself (it decides them at the write, on its own clock): status,
-# created, expires, live, paying, order. Python writes the rest once, at creation.
+# A hold's fields are all written by the function that creates it, from its arguments:
+# id, user, client, show, seats, tiers, amount, fp, and what it decides on its own clock:
+# status, created, expires, live (and order, when an order is made from it). An order's
+# are written by Python once, at creation (``order_fields``), except status, created,
+# expires, live, paying, close, seats, tiers, user and client.
 
 
 def csv(items: tuple[str, ...] | list[str]) -> str:
     return ",".join(items)
-
-
-def hold_fields(
-    *,
-    hold_id: str,
-    user_id: int,
-    client: str,
-    show_id: str,
-    seat_ids: tuple[str, ...],
-    tiers: tuple[str, ...],
-    amount: Decimal,
-    fingerprint: str,
-) -> dict[str, str]:
-    return {
-        "id": hold_id,
-        "user": str(user_id),
-        "client": client,
-        "show": show_id,
-        "seats": csv(seat_ids),
-        "tiers": csv(tiers),
-        "amount": str(amount),
-        "fp": fingerprint,
-    }
 
 
 def hold_from_fields(fields: dict[str, str]) -> HoldRecord:

@@ -30,12 +30,13 @@ from booking.stores import records
 from booking.stores.base import BookingStore, Clock, HoldRequest, OrderRequest, SeatClaim
 from booking.stores.records import MICROSECOND, csv, from_us, to_us
 from booking.stores.redis_functions import FUNCTIONS, LIBRARY
-from booking.stores.redis_keys import TOUCHED, Keys, client_field, queues, user_field
+from booking.stores.redis_keys import TOUCHED, Keys, queues
 from bookmyshow.redis_cluster import cluster_client
 
 logger = logging.getLogger(__name__)
 
 RETENTION = timedelta(days=1)  # ended holds and orders stay readable this long
+RETENTION_US = RETENTION // MICROSECOND
 SHOW_KEYS_TTL_MS = int(timedelta(days=8).total_seconds() * 1000)
 FACTS_CACHE_SIZE = 50_000
 DUPLICATE = DuplicateRequest.code
@@ -211,7 +212,7 @@ class RedisBookingStore(BookingStore):
         keys = [show.claims, show.versions, show.counts, *records_keys]
         if index is not None and self.indexes_in_functions:
             keys += self._index_keys(*index, facts.user_id)
-        args = [self._clock(), user_field(facts.user_id), client_field(facts.client), *args]
+        args = [self._clock(), facts.user_id, facts.client, *args]
         reply = Reply.parse(self._run(name, keys, args))
         if reply.code not in ("OK", DUPLICATE):
             raise error_from_code(reply.code, reply.detail)
@@ -232,7 +233,7 @@ class RedisBookingStore(BookingStore):
         cluster, where the index keys live on other slots than the show's."""
         now = to_us(reply.now)
         ends = int(reply.fields["live"]) if reply.fields else int(reply.detail)
-        retention = _us(RETENTION)
+        retention = RETENTION_US
         pointer, index, user_index, shows = self._index_keys(kind, record_id, facts.user_id)
         member = f"{facts.show_id}|{record_id}"
         pipe = self.client.pipeline(transaction=False)
@@ -280,16 +281,6 @@ class RedisBookingStore(BookingStore):
     def _hold_create(self, request: HoldRequest) -> Hold:
         claim, show = request.claim, self.keys.show(request.show_id)
         facts = Facts(request.show_id, request.user_id, request.client)
-        fields = records.hold_fields(
-            hold_id=request.hold_id,
-            user_id=request.user_id,
-            client=request.client,
-            show_id=request.show_id,
-            seat_ids=claim.seat_ids,
-            tiers=claim.tiers,
-            amount=claim.amount,
-            fingerprint=request.fingerprint,
-        )
         reply = self._step(
             "HOLD_CREATE",
             facts,
@@ -304,11 +295,10 @@ class RedisBookingStore(BookingStore):
                 _us(request.ttl),
                 to_us(claim.sales_close_at),
                 SHOW_KEYS_TTL_MS,
-                _us(RETENTION),
-                facts.pointer,
-                f"{request.show_id}|{request.hold_id}",
+                RETENTION_US,
                 request.show_id,
-                *_flat(fields),
+                str(claim.amount),
+                request.fingerprint,
             ],
             index=("hold", request.hold_id),
         )
@@ -391,9 +381,8 @@ class RedisBookingStore(BookingStore):
                 _us(request.ttl),
                 to_us(request.sales_close_at),
                 SHOW_KEYS_TTL_MS,
-                _us(RETENTION),
-                facts.pointer,
-                f"{facts.show_id}|{request.order_id}",
+                RETENTION_US,
+                facts.show_id,
                 request.order_id,
                 *_flat(fields),
             ],

@@ -10,8 +10,8 @@ Conventions:
 - ``ARGV[1]`` is the clock: empty means the server's own ``TIME``, the one clock all app
   servers share; tests pass microseconds to control time. Every instant is in
   microseconds since the epoch, and every decision about time is made here.
-  ``ARGV[2]`` and ``ARGV[3]`` name the acting user's and client address's fields in the
-  show's ``counts``; a function's own arguments follow.
+  ``ARGV[2]`` and ``ARGV[3]`` are the user and the client address the step counts for
+  (the record's owner); a function's own arguments follow.
 - A function first checks, then writes: a refusal returns before the first write, so a
   refused operation leaves Redis exactly as it was.
 - Writes are batched: one ``HSET`` per hash, so a hold of four seats costs about a dozen
@@ -130,8 +130,8 @@ local function claim(claims_key, seats, value)
 end
 
 -- counts: '*' the show's version, which counts every change of a seat's claim;
--- 'q:<tier>' requests processed per tier (the show's booking queues); 'u:<user>' and
--- 'c:<client>' the live claims of one user and of one client address, as
+-- 'q:<tier>' requests processed per tier (the show's booking queues); 'u:<user id>' and
+-- 'c:<client address>' the live claims of one user and of one client address, as
 -- "<owner id>:<seats>:<until>" entries joined by ';'.
 local function entries_read(text, owner)
   local total, kept = 0, {}
@@ -149,7 +149,7 @@ end
 -- The show's counts as far as one step needs them: its version, and the entries of the
 -- acting user and client address (`owner`'s own left out; those ended dropped).
 local function counts_read(key, args, owner, tiers)
-  local fields = {'*', args[2], args[3]}
+  local fields = {'*', 'u:' .. args[2], 'c:' .. args[3]}
   for tier in pairs(set_of(split(tiers))) do fields[#fields + 1] = 'q:' .. tier end
   local values = redis.call('HMGET', key, unpack(fields))
   local counts = {key = key, fields = fields, values = values,
@@ -215,17 +215,21 @@ local function active_record(key, active, not_found, not_active, user)
 end
 
 -- On a single server the caller passes the index keys after the show's: a pointer to
--- the record, the index of all such records, the user's index, and the index of shows.
+-- the record (its show, user and client address), the index of all such records, the
+-- user's index, and the index of shows (written when `show_listed`).
 -- One write in 16 (by the record id's last digit) drops index entries a retention after
 -- their records expired, so the sweeper (which deletes records a retention after they
 -- ended) finds every record first. The same steps are redis.RedisBookingStore._index_after.
-local function index(keys, first, pointer, member, ends, retention, keys_ttl, show_id)
+local function index(keys, first, args, show_id, record_id, ends, retention, keys_ttl,
+                     show_listed)
   if #keys < first then return end
+  local pointer = show_id .. '|' .. args[2] .. '|' .. args[3]
+  local member = show_id .. '|' .. record_id
   redis.call('SET', keys[first], pointer, 'PX', math.floor((ends - NOW + retention) / 1000))
   redis.call('ZADD', keys[first + 1], us(ends), member)
   redis.call('ZADD', keys[first + 2], us(ends), member)
   redis.call('PEXPIRE', keys[first + 2], keys_ttl)
-  if show_id then redis.call('ZADD', keys[first + 3], us(NOW), show_id) end
+  if show_listed then redis.call('ZADD', keys[first + 3], us(NOW), show_id) end
   if string.sub(member, -1) == '0' then
     for i = first + 1, first + 2 do
       redis.call('ZREMRANGEBYSCORE', keys[i], '-inf', '(' .. us(NOW - 2 * retention))
@@ -238,9 +242,9 @@ local function touch(keys, ttl_ms)
 end
 
 -- KEYS: claims, versions, counts, hold [, pointer, holds, user's holds, shows]
--- ARGV: clock, user field, client field, hold id, seats, tiers, unavailable, user limit,
---       client limit, ttl, sales close, show keys ttl ms, retention, pointer, index
---       member, show id, fields...
+-- ARGV: clock, user, client, hold id, seats, tiers, unavailable, user limit, client
+--       limit, ttl, sales close, show keys ttl ms, retention, show id, amount,
+--       fingerprint
 -- Replies its expiry as the detail (the caller knows the rest), or the existing record.
 local function hold_create(KEYS, ARGV)
   start(ARGV)
@@ -269,17 +273,18 @@ local function hold_create(KEYS, ARGV)
   redis.call('HSET', KEYS[1], unpack(claims))
   bump(KEYS[2], counts, seats)
   counts_write(counts, hold_id, #seats, expires)
-  redis.call('HSET', KEYS[4], 'status', 'HELD', 'created', us(NOW), 'expires', us(expires),
-             'live', us(expires), unpack(ARGV, 17))
+  redis.call('HSET', KEYS[4], 'id', hold_id, 'user', ARGV[2], 'client', ARGV[3],
+             'show', ARGV[14], 'seats', ARGV[5], 'tiers', ARGV[6], 'amount', ARGV[15],
+             'fp', ARGV[16], 'status', 'HELD', 'created', us(NOW), 'expires', us(expires),
+             'live', us(expires))
   redis.call('PEXPIRE', KEYS[4], math.floor((expires - NOW + tonumber(ARGV[13])) / 1000))
   if renew then touch(KEYS, ARGV[12]) end
-  index(KEYS, 5, ARGV[14], ARGV[15], expires, tonumber(ARGV[13]), ARGV[12],
-        renew and ARGV[16] or nil)
+  index(KEYS, 5, ARGV, ARGV[14], hold_id, expires, tonumber(ARGV[13]), ARGV[12], renew)
   return reply('OK', us(expires))
 end
 
 -- KEYS: claims, versions, counts, hold
--- ARGV: clock, user field, client field, acting user, seats, tiers, amount,
+-- ARGV: clock, user, client, acting user, seats, tiers, amount,
 --       unavailable, user limit, client limit, sales close
 local function hold_change(KEYS, ARGV)
   start(ARGV)
@@ -320,7 +325,7 @@ local function finish(KEYS, ARGV, record)
 end
 
 -- KEYS: claims, versions, counts, hold
--- ARGV: clock, user field, client field, acting user (empty: staff), 'RELEASED'
+-- ARGV: clock, user, client, acting user (empty: staff), 'RELEASED'
 local function hold_release(KEYS, ARGV)
   start(ARGV)
   local record, refusal = active_record(KEYS[4], 'HELD', E.HOLD_NOT_FOUND,
@@ -330,7 +335,7 @@ local function hold_release(KEYS, ARGV)
 end
 
 -- KEYS: claims, versions, counts, order
--- ARGV: clock, user field, client field, acting user (empty: staff), 'CANCELLED'
+-- ARGV: clock, user, client, acting user (empty: staff), 'CANCELLED'
 local function order_cancel(KEYS, ARGV)
   start(ARGV)
   local record, refusal = active_record(KEYS[4], 'PAYMENT_PENDING', E.ORDER_NOT_FOUND,
@@ -341,7 +346,7 @@ local function order_cancel(KEYS, ARGV)
 end
 
 -- KEYS: claims, versions, counts, order
--- ARGV: clock, user field, client field, '' (any owner), 'CANCELLED'
+-- ARGV: clock, user, client, '' (any owner), 'CANCELLED'
 local function order_payment_fail(KEYS, ARGV)
   start(ARGV)
   local r = redis.call('HMGET', KEYS[4], 'id', 'status', 'seats', 'tiers')
@@ -350,10 +355,9 @@ local function order_payment_fail(KEYS, ARGV)
   return finish(KEYS, ARGV, {id = r[1], seats = r[3], tiers = r[4]})
 end
 
--- KEYS: claims, versions, counts, hold, order [, pointer, orders, user's orders]
--- ARGV: clock, user field, client field, acting user, seats the caller expects,
---       unavailable, ttl, sales close, show keys ttl ms, retention, pointer, index
---       member, order id, fields...
+-- KEYS: claims, versions, counts, hold, order [, pointer, orders, user's orders, shows]
+-- ARGV: clock, user, client, acting user, seats the caller expects, unavailable, ttl,
+--       sales close, show keys ttl ms, retention, show id, order id, fields...
 local function order_create(KEYS, ARGV)
   start(ARGV)
   if redis.call('EXISTS', KEYS[5]) == 1 then return reply(E.DUPLICATE_REQUEST, '', KEYS[5]) end
@@ -367,7 +371,7 @@ local function order_create(KEYS, ARGV)
   local found = conflicts(seats, redis.call('HMGET', KEYS[1], unpack(seats)),
                           set_of(split(ARGV[6])), hold.id)
   if #found > 0 then return reply(E.SEAT_UNAVAILABLE, table.concat(found, ',')) end
-  local order_id = ARGV[13]
+  local order_id = ARGV[12]
   local expires = math.min(NOW + tonumber(ARGV[7]), close)
   -- The order takes over the hold's claims, and its place in the counts.
   claim(KEYS[1], seats, order_id .. '|' .. us(expires))
@@ -377,14 +381,14 @@ local function order_create(KEYS, ARGV)
   redis.call('HSET', KEYS[5], 'status', 'PAYMENT_PENDING', 'created', us(NOW),
              'expires', us(expires), 'live', us(expires), 'paying', '', 'close', ARGV[8],
              'seats', hold.seats, 'tiers', hold.tiers, 'user', hold.user,
-             'client', hold.client, unpack(ARGV, 14))
+             'client', hold.client, unpack(ARGV, 13))
   redis.call('PEXPIRE', KEYS[5], math.floor((expires - NOW + tonumber(ARGV[10])) / 1000))
-  index(KEYS, 6, ARGV[11], ARGV[12], expires, tonumber(ARGV[10]), ARGV[9])
+  index(KEYS, 6, ARGV, ARGV[11], order_id, expires, tonumber(ARGV[10]), ARGV[9], false)
   return reply('OK', '', KEYS[5])
 end
 
 -- KEYS: claims, versions, counts, order
--- ARGV: clock, user field, client field, acting user, unavailable, grace
+-- ARGV: clock, user, client, acting user, unavailable, grace
 local function order_payment_start(KEYS, ARGV)
   start(ARGV)
   local order, refusal = active_record(KEYS[4], 'PAYMENT_PENDING', E.ORDER_NOT_FOUND,
@@ -408,7 +412,7 @@ local function order_payment_start(KEYS, ARGV)
 end
 
 -- KEYS: claims, versions, counts, order
--- ARGV: clock, user field, client field, order id, seats, show keys ttl ms
+-- ARGV: clock, user, client, order id, seats, show keys ttl ms
 local function sale_record(KEYS, ARGV)
   start(ARGV)
   local sold = ARGV[4] .. '|0'

@@ -33,8 +33,9 @@ class ShowKeys:
     @property
     def counts(self) -> str:
         """Hash: ``*`` -> the show's version (it counts every change of a seat's claim);
-        ``q:<tier>`` -> requests processed (the show's booking queues); and a user's and a
-        client address's live claims (fields named by ``user_field``, ``client_field``)."""
+        ``q:<tier>`` -> requests processed (the show's booking queues); ``u:<user id>`` and
+        ``c:<client address>`` -> the live claims of one user and of one client address
+        (``<owner id>:<seats>:<until µs>`` entries joined by ``;``), for the seat limits."""
         return f"{self.base}counts"
 
     def hold(self, hold_id: str) -> str:
@@ -42,17 +43,6 @@ class ShowKeys:
 
     def order(self, order_id: str) -> str:
         return f"{self.base}order:{order_id}"
-
-
-def user_field(user_id: int | str) -> str:
-    """The field of ``counts`` with one user's live claims in the show, as
-    ``<owner id>:<seats>:<until µs>`` entries joined by ``;``."""
-    return f"u:{user_id}"
-
-
-def client_field(client: str) -> str:
-    """As ``user_field``, for one client address across accounts."""
-    return f"c:{client}"
 
 
 def queues(counts: dict[str, str]) -> list[tuple[str, str]]:
