@@ -1,8 +1,9 @@
 """The one interface every catalog source implements."""
 
+from collections.abc import Sequence
 from datetime import date
 
-from catalog.domain import Movie, MovieCard, MoviePage, Show, TheatreShows
+from catalog.domain import City, Movie, MovieCard, MoviePage, Show, TheatreShows
 
 
 class CatalogSource:
@@ -35,10 +36,25 @@ class CatalogSource:
     def movie_get(self, *, movie_id: str) -> Movie:
         raise NotImplementedError("CatalogSource.movie_get")
 
+    def cities(self) -> tuple[City, ...]:
+        """The cities with cinemas, by name."""
+        raise NotImplementedError("CatalogSource.cities")
+
+    def movies_showing(self, *, city: City | None) -> frozenset[str] | None:
+        """Ids of the movies with a show still to start in ``city`` (anywhere: None);
+        None when the source cannot tell without reading every movie's shows."""
+        return None
+
     def theatre_shows_for_date(self, *, movie_id: str, day: date) -> tuple[TheatreShows, ...]:
         """Theatres showing the movie on ``day`` (a day of the site's time zone, India),
         by name; shows by time. Raises ``MovieNotFound`` for an unknown movie."""
         raise NotImplementedError("CatalogSource.theatre_shows_for_date")
+
+    def theatre_shows_for_days(
+        self, *, movie_id: str, days: Sequence[date]
+    ) -> dict[date, tuple[TheatreShows, ...]]:
+        """``theatre_shows_for_date`` of each day; a source may read them at once."""
+        return {day: self.theatre_shows_for_date(movie_id=movie_id, day=day) for day in days}
 
     def show_get(self, *, show_id: str, max_age: float | None = None) -> Show:
         """The show with its layout and the seats the source itself has taken (blocked:

@@ -2,17 +2,24 @@
 
 import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from time import monotonic
 
+from django.core.cache import cache
 from django.db.models import Prefetch
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.templatetags.static import static
 from django.utils import timezone
 
 from bookmyshow.ids import canonical_id
 from catalog import models
+from catalog.cities import city_of
 from catalog.domain import (
+    DEFAULT_FORMAT,
+    City,
+    Credit,
     Movie,
     MovieCard,
     MoviePage,
@@ -27,12 +34,27 @@ from catalog.domain import (
 from catalog.errors import MovieNotFound, ShowNotFound
 from catalog.sources.base import CatalogSource
 
+INDEX_KEY_PREFIX = "catalog:local:"
+INDEX_NAMES = ("movies", "cities", "showing")
+
+
+def local_index_clear() -> None:
+    """Forget the cached movie list, cities and what is showing where (after a change)."""
+    cache.delete_many([f"{INDEX_KEY_PREFIX}{name}" for name in INDEX_NAMES])
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def _catalog_changed(sender: type, **kwargs) -> None:
+    if sender in (models.Movie, models.Credit, models.Theatre, models.Show):
+        local_index_clear()
+
 
 def _poster_url(movie: models.Movie) -> str:
     return static(movie.poster) if movie.poster else static("posters/placeholder.svg")
 
 
-def _card(movie: models.Movie) -> MovieCard:
+def _card(movie: models.Movie, cast_names: tuple[str, ...] = ()) -> MovieCard:
     return MovieCard(
         movie_id=str(movie.id),
         title=movie.title,
@@ -40,7 +62,20 @@ def _card(movie: models.Movie) -> MovieCard:
         rating=movie.rating,
         duration_mins=movie.duration_mins,
         genres=tuple(movie.genres),
+        languages=tuple(movie.languages),
+        formats=tuple(movie.formats),
+        release_date=movie.release_date,
+        vote_count=movie.vote_count,
+        cast_names=cast_names,
     )
+
+
+def _show_format(show: models.Show) -> str:
+    return show.format or DEFAULT_FORMAT
+
+
+def _show_language(show: models.Show) -> str:
+    return show.language or (show.movie.languages[0] if show.movie.languages else "")
 
 
 def _priced_rows(show: models.Show) -> tuple[list[models.SeatRow], dict[int, models.ShowPrice]]:
@@ -91,22 +126,76 @@ class LocalCatalog(CatalogSource):
 
     SHOW_TTL_SECONDS = 10.0
     SHOW_CACHE_SIZE = 512
+    INDEX_TTL_SECONDS = 60  # the movie list, cities and showings (changes clear them sooner)
 
     def __init__(self) -> None:
         self._shows: dict[str, tuple[float, Show]] = {}
         self._shows_lock = threading.Lock()
 
     def movie_list(self, *, limit: int, offset: int) -> MoviePage:
-        movies = list(models.Movie.objects.order_by("title", "id")[offset : offset + limit + 1])
+        movies = self.movies_all()
         return MoviePage(
-            movies=tuple(_card(movie) for movie in movies[:limit]),
+            movies=movies[offset : offset + limit],
             limit=limit,
             offset=offset,
-            has_more=len(movies) > limit,
+            has_more=offset + limit < len(movies),
         )
+
+    def movies_all(self) -> tuple[MovieCard, ...]:
+        """Every movie by title (then id), with its cast's names: two queries, kept in
+        the cache until a movie or credit changes (or for ``INDEX_TTL_SECONDS``)."""
+        return self._cached("movies", self._movies_read)
+
+    def _movies_read(self) -> tuple[MovieCard, ...]:
+        cast: dict[uuid.UUID, list[str]] = {}
+        for movie_id, name in models.Credit.objects.filter(
+            kind=models.Credit.Kind.CAST
+        ).values_list("movie_id", "name"):
+            cast.setdefault(movie_id, []).append(name)
+        return tuple(
+            _card(movie, tuple(cast.get(movie.id, ())))
+            for movie in models.Movie.objects.order_by("title", "id")
+        )
+
+    def cities(self) -> tuple[City, ...]:
+        return self._cached("cities", self._cities_read)
+
+    def _cities_read(self) -> tuple[City, ...]:
+        names = models.Theatre.objects.values_list("city", flat=True).distinct()
+        return tuple(sorted({city_of(name) for name in names}))
+
+    def movies_showing(self, *, city: City | None) -> frozenset[str] | None:
+        showing = self._cached("showing", self._showing_read)
+        if city is None:
+            return frozenset().union(*showing.values())
+        return showing.get(city.slug, frozenset())
+
+    def _showing_read(self) -> dict[str, frozenset[str]]:
+        """Movie ids with a show still to start, by city slug."""
+        found: dict[str, set[str]] = {}
+        rows = (
+            models.Show.objects.filter(start_time__gt=timezone.now())
+            .values_list("movie_id", "screen__theatre__city")
+            .distinct()
+        )
+        for movie_id, city_name in rows:
+            found.setdefault(city_of(city_name).slug, set()).add(str(movie_id))
+        return {slug: frozenset(ids) for slug, ids in found.items()}
+
+    def _cached[T](self, name: str, read: Callable[[], T]) -> T:
+        key = f"{INDEX_KEY_PREFIX}{name}"
+        value = cache.get(key)
+        if value is None:
+            value = read()
+            cache.set(key, value, self.INDEX_TTL_SECONDS)
+        return value
 
     def movie_get(self, *, movie_id: str) -> Movie:
         movie = self._movie(movie_id)
+        credits = tuple(
+            Credit(name=credit.name, role=credit.role, kind=credit.kind)
+            for credit in movie.credits.all()
+        )
         return Movie(
             movie_id=str(movie.id),
             title=movie.title,
@@ -116,27 +205,44 @@ class LocalCatalog(CatalogSource):
             duration_mins=movie.duration_mins,
             age_rating=movie.age_rating,
             release_date=movie.release_date,
-            language=movie.language,
-            format=movie.format,
+            language=", ".join(movie.languages),
+            format=", ".join(movie.formats),
             genres=tuple(movie.genres),
+            languages=tuple(movie.languages),
+            formats=tuple(movie.formats),
+            vote_count=movie.vote_count,
+            trailer_url=movie.trailer_url,
+            credits=credits,
         )
 
     def theatre_shows_for_date(self, *, movie_id: str, day: date) -> tuple[TheatreShows, ...]:
+        return self.theatre_shows_for_days(movie_id=movie_id, days=(day,))[day]
+
+    def theatre_shows_for_days(
+        self, *, movie_id: str, days: Sequence[date]
+    ) -> dict[date, tuple[TheatreShows, ...]]:
+        """Five queries (the movie, its shows, their prices, tiers and rows) whatever the
+        number of days, theatres and shows."""
         movie = self._movie(movie_id)
-        start, end = _local_day_bounds(day)
+        wanted = set(days)
+        start, end = _local_day_bounds(min(wanted))[0], _local_day_bounds(max(wanted))[1]
         shows = (
             models.Show.objects.filter(movie=movie, start_time__gte=start, start_time__lt=end)
             .select_related("screen__theatre")
             .prefetch_related("prices__tier", "screen__rows")
-            .order_by("screen__theatre__name", "start_time")
+            .order_by("screen__theatre__name", "screen__theatre_id", "start_time")
         )
-        by_theatre: dict[uuid.UUID, tuple[models.Theatre, list[ShowTime]]] = {}
+        by_day: dict[date, dict[uuid.UUID, tuple[models.Theatre, list[ShowTime]]]] = {
+            day: {} for day in wanted
+        }
         for show in shows:
+            day = timezone.localtime(show.start_time).date()
             rows, prices = _priced_rows(show)
-            if not rows:
+            if day not in wanted or not rows:
                 continue  # nothing on sale
+            show.movie = movie
             theatre = show.screen.theatre
-            show_times = by_theatre.setdefault(theatre.id, (theatre, []))[1]
+            show_times = by_day[day].setdefault(theatre.id, (theatre, []))[1]
             show_times.append(
                 ShowTime(
                     show_id=str(show.id),
@@ -145,20 +251,26 @@ class LocalCatalog(CatalogSource):
                     capacity=sum(row.seat_count for row in rows),
                     blocked_count=sum(len(row.blocked) for row in rows),
                     screen_name=show.screen.name,
+                    format=_show_format(show),
+                    language=_show_language(show),
                 )
             )
-        return tuple(
-            TheatreShows(
-                theatre_id=str(theatre.id),
-                name=theatre.name,
-                address=theatre.address,
-                lat=theatre.lat,
-                lng=theatre.lng,
-                cancellation_available=theatre.cancellation_available,
-                shows=tuple(show_times),
+        return {
+            day: tuple(
+                TheatreShows(
+                    theatre_id=str(theatre.id),
+                    name=theatre.name,
+                    address=theatre.address,
+                    lat=theatre.lat,
+                    lng=theatre.lng,
+                    cancellation_available=theatre.cancellation_available,
+                    shows=tuple(show_times),
+                    city=city_of(theatre.city),
+                )
+                for theatre, show_times in theatres.values()
             )
-            for theatre, show_times in by_theatre.values()
-        )
+            for day, theatres in by_day.items()
+        }
 
     def show_get(self, *, show_id: str, max_age: float | None = None) -> Show:
         """Nothing but this project sells a local show's seats, so ``max_age`` bounds only

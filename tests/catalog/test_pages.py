@@ -6,6 +6,7 @@ import pytest
 import responses
 from django.utils import timezone
 
+from tests import factories
 from tests.catalog.lambda_service import LambdaStandIn
 from tests.catalog.test_lambda_source import BASE, MOVIE, MOVIE_ID, SEATMAP, SHOW_ID
 
@@ -150,3 +151,33 @@ def test_home_lists_every_local_movie_past_a_hundred(client, db):
     html = client.get("/").content.decode()
     assert html.count('class="movie-card"') == 205
     assert all(f"/movies/{pk}/" in html for pk in Movie.objects.values_list("pk", flat=True))
+
+
+def test_movie_page_lists_formats_languages_votes_cast_crew_and_trailer(client, db):
+    from catalog.models import Credit
+
+    movie = factories.movie_create(
+        languages=["Hindi", "Tamil"],
+        formats=["2D", "IMAX"],
+        vote_count=48_213,
+        trailer_url="https://example.test/trailer",
+    )
+    Credit.objects.create(movie=movie, kind="cast", name="Arjun Mehra", role="Vikram Rao")
+    Credit.objects.create(movie=movie, kind="crew", name="Ritu Sen", role="Director")
+    html = client.get(f"/movies/{movie.id}/").content.decode()
+    assert '<li class="chip">2D</li><li class="chip">IMAX</li>' in html
+    assert '<li class="chip chip--language">Hindi</li>' in html
+    assert "48.2K votes" in html
+    assert 'href="https://example.test/trailer"' in html
+    assert 'Arjun Mehra</span> <span class="credit-list__role">as Vikram Rao' in html
+    assert 'Ritu Sen</span> <span class="credit-list__role">Director' in html
+
+
+@pytest.mark.parametrize(
+    ("count", "shown"),
+    [(0, "0"), (950, "950"), (1000, "1K"), (48_213, "48.2K"), (1_250_000, "1.2M")],
+)
+def test_vote_counts_read_as_people_read_them(count, shown):
+    from catalog.templatetags.catalog_tags import votes
+
+    assert votes(count) == shown
