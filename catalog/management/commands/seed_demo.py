@@ -316,7 +316,7 @@ def seats_create(screen: models.Screen, layout: tuple[TierSpec, ...]) -> None:
 
 def seat_rows(screen_id, layout: tuple[TierSpec, ...], tier_ids: dict) -> list[models.SeatRow]:
     """The rows of ``layout`` in a screen whose tiers (by code) have ``tier_ids``, unsaved."""
-    rows = []
+    rows: list[models.SeatRow] = []
     for spec in layout:
         for row_spec in spec.rows:
             for label in row_spec.labels:
