@@ -91,14 +91,24 @@ class Facets:
     formats: tuple[str, ...] = FORMATS
 
 
+_facets_memo: list[tuple[tuple[MovieCard, ...], tuple[City, ...], Facets]] = []
+
+
 def facets_get() -> Facets:
+    """The filters' values, from the catalog's movies and cities (worked out again only
+    when the catalog gives another list: its sources keep theirs)."""
     catalog = get_catalog()
-    movies = catalog.movies_all()
-    return Facets(
-        cities=catalog.cities(),
+    movies, cities = catalog.movies_all(), catalog.cities()
+    memo = _facets_memo[0] if _facets_memo else None
+    if memo is not None and memo[0] is movies and memo[1] is cities:
+        return memo[2]
+    facets = Facets(
+        cities=cities,
         languages=_distinct(name for movie in movies for name in movie.languages),
         genres=_distinct(name for movie in movies for name in movie.genres),
     )
+    _facets_memo[:] = [(movies, cities, facets)]
+    return facets
 
 
 def _distinct(names: Iterable[str]) -> tuple[str, ...]:
@@ -307,25 +317,56 @@ def _status_matches(
     return now_showing if status is MovieStatus.NOW_SHOWING else True
 
 
+@dataclass(frozen=True, slots=True)
+class _Folded:
+    """A movie's words in one letter case, for matching."""
+
+    title: str
+    languages: frozenset[str]
+    genres: frozenset[str]
+    formats: frozenset[str]
+    cast: tuple[str, ...]
+
+    @classmethod
+    def of(cls, movie: MovieCard) -> "_Folded":
+        return cls(
+            title=movie.title.casefold(),
+            languages=frozenset(name.casefold() for name in movie.languages),
+            genres=frozenset(name.casefold() for name in movie.genres),
+            formats=frozenset(name.casefold() for name in movie.formats),
+            cast=tuple(name.casefold() for name in movie.cast_names),
+        )
+
+
+_folded_memo: list[tuple[tuple[MovieCard, ...], list[_Folded]]] = []
+
+
+def _folded_all(movies: tuple[MovieCard, ...]) -> list[_Folded]:
+    memo = _folded_memo[0] if _folded_memo else None
+    if memo is not None and memo[0] is movies:
+        return memo[1]
+    folded = [_Folded.of(movie) for movie in movies]
+    _folded_memo[:] = [(movies, folded)]
+    return folded
+
+
 def search_rank(movie: MovieCard, q: str) -> int | None:
     """How well ``movie`` answers a search for ``q`` (lower is better), or None: 0 the
-    title starts with it, 1 the title has it, 2 a language or genre is it, 3 someone in
-    the cast has it in their name."""
-    wanted = q.casefold()
-    title = movie.title.casefold()
-    if title.startswith(wanted):
+    title starts with it, 1 the title has it, 2 a language or genre starts with it, 3
+    someone in the cast has it in their name."""
+    return _rank(_Folded.of(movie), q.casefold())
+
+
+def _rank(movie: _Folded, wanted: str) -> int | None:
+    if movie.title.startswith(wanted):
         return 0
-    if wanted in title:
+    if wanted in movie.title:
         return 1
-    if any(name.casefold().startswith(wanted) for name in (*movie.languages, *movie.genres)):
+    if any(name.startswith(wanted) for name in movie.languages | movie.genres):
         return 2
-    if any(wanted in name.casefold() for name in movie.cast_names):
+    if any(wanted in name for name in movie.cast):
         return 3
     return None
-
-
-def _has(names: tuple[str, ...], wanted: str) -> bool:
-    return not wanted or any(name.casefold() == wanted.casefold() for name in names)
 
 
 def movies_find(
@@ -337,22 +378,25 @@ def movies_find(
     catalog = get_catalog()
     today = today or timezone.localdate()
     movies = catalog.movies_all() if movies is None else movies
+    folded = _folded_all(movies)
+    language, genre = filters.language.casefold(), filters.genre.casefold()
+    fmt, wanted = filters.format.casefold(), filters.q.casefold()
     needs_showing = filters.status is MovieStatus.NOW_SHOWING or filters.city is not None
     showing = catalog.movies_showing(city=filters.city) if needs_showing else None
     status_of: tuple[MovieStatus | None, ...] = (filters.status,)
     if filters.status is None and filters.city is not None:
         status_of = (MovieStatus.NOW_SHOWING, MovieStatus.COMING_SOON)
     ranked: list[tuple[int, int, MovieCard]] = []
-    for position, movie in enumerate(movies):
-        if not (
-            _has(movie.languages, filters.language)
-            and _has(movie.genres, filters.genre)
-            and _has(movie.formats, filters.format)
+    for position, (movie, words) in enumerate(zip(movies, folded, strict=True)):
+        if (
+            (language and language not in words.languages)
+            or (genre and genre not in words.genres)
+            or (fmt and fmt not in words.formats)
         ):
             continue
         if not any(_status_matches(movie, s, today, showing) for s in status_of):
             continue
-        rank = search_rank(movie, filters.q) if filters.q else 0
+        rank = _rank(words, wanted) if wanted else 0
         if rank is not None:
             ranked.append((rank, position, movie))
     ranked.sort(key=lambda item: item[:2])

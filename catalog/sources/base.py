@@ -51,9 +51,11 @@ class CatalogSource:
         raise NotImplementedError("CatalogSource.theatre_shows_for_date")
 
     def theatre_shows_for_days(
-        self, *, movie_id: str, days: Sequence[date]
+        self, *, movie_id: str, days: Sequence[date], city: City | None = None
     ) -> dict[date, tuple[TheatreShows, ...]]:
-        """``theatre_shows_for_date`` of each day; a source may read them at once."""
+        """``theatre_shows_for_date`` of each day; a source may read them at once, and
+        may leave out the theatres of other cities than ``city`` (callers still filter
+        by city: ``catalog.finding.ShowFilters``)."""
         return {day: self.theatre_shows_for_date(movie_id=movie_id, day=day) for day in days}
 
     def show_get(self, *, show_id: str, max_age: float | None = None) -> Show:

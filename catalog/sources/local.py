@@ -4,7 +4,9 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from time import monotonic
+from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Prefetch
@@ -35,18 +37,19 @@ from catalog.errors import MovieNotFound, ShowNotFound
 from catalog.sources.base import CatalogSource
 
 INDEX_KEY_PREFIX = "catalog:local:"
-INDEX_NAMES = ("movies", "cities", "showing")
+INDEX_NAMES = ("movies", "cities", "showing", "seats")
 
 
 def local_index_clear() -> None:
-    """Forget the cached movie list, cities and what is showing where (after a change)."""
+    """Forget the cached movie list, cities, what is showing where and the screens' seat
+    counts (after a change; bulk inserts send no signal, so they call this)."""
     cache.delete_many([f"{INDEX_KEY_PREFIX}{name}" for name in INDEX_NAMES])
 
 
 @receiver(post_save)
 @receiver(post_delete)
 def _catalog_changed(sender: type, **kwargs) -> None:
-    if sender in (models.Movie, models.Credit, models.Theatre, models.Show):
+    if sender in (models.Movie, models.Credit, models.Theatre, models.Show, models.SeatRow):
         local_index_clear()
 
 
@@ -68,14 +71,6 @@ def _card(movie: models.Movie, cast_names: tuple[str, ...] = ()) -> MovieCard:
         vote_count=movie.vote_count,
         cast_names=cast_names,
     )
-
-
-def _show_format(show: models.Show) -> str:
-    return show.format or DEFAULT_FORMAT
-
-
-def _show_language(show: models.Show) -> str:
-    return show.language or (show.movie.languages[0] if show.movie.languages else "")
 
 
 def _priced_rows(show: models.Show) -> tuple[list[models.SeatRow], dict[int, models.ShowPrice]]:
@@ -126,11 +121,13 @@ class LocalCatalog(CatalogSource):
 
     SHOW_TTL_SECONDS = 10.0
     SHOW_CACHE_SIZE = 512
-    INDEX_TTL_SECONDS = 60  # the movie list, cities and showings (changes clear them sooner)
+    INDEX_TTL_SECONDS = 60  # movies, cities, showings, seat counts (changes clear them sooner)
 
     def __init__(self) -> None:
         self._shows: dict[str, tuple[float, Show]] = {}
         self._shows_lock = threading.Lock()
+        self._index: dict[str, tuple[str, Any]] = {}
+        self._by_id: tuple[tuple[MovieCard, ...], dict[str, MovieCard]] | None = None
 
     def movie_list(self, *, limit: int, offset: int) -> MoviePage:
         movies = self.movies_all()
@@ -182,12 +179,28 @@ class LocalCatalog(CatalogSource):
             found.setdefault(city_of(city_name).slug, set()).add(str(movie_id))
         return {slug: frozenset(ids) for slug, ids in found.items()}
 
+    def _seats_read(self) -> dict[tuple[uuid.UUID, int], tuple[int, int]]:
+        """Every screen's seats by tier: (screen id, tier id) to (seats, blocked)."""
+        seats: dict[tuple[uuid.UUID, int], tuple[int, int]] = {}
+        rows = models.SeatRow.objects.values_list("screen_id", "tier_id", "seat_count", "blocked")
+        for screen_id, tier_id, count, blocked in rows:
+            total, off = seats.get((screen_id, tier_id), (0, 0))
+            seats[(screen_id, tier_id)] = (total + count, off + len(blocked))
+        return seats
+
     def _cached[T](self, name: str, read: Callable[[], T]) -> T:
+        """``read()``, kept in this process; the cache holds only a token of its
+        generation (a change deletes it), so a page pays one small cache read per index
+        instead of unpickling every movie."""
         key = f"{INDEX_KEY_PREFIX}{name}"
-        value = cache.get(key)
-        if value is None:
-            value = read()
-            cache.set(key, value, self.INDEX_TTL_SECONDS)
+        generation = cache.get(key)
+        memo = self._index.get(name)
+        if generation is not None and memo is not None and memo[0] == generation:
+            return memo[1]
+        value = read()
+        generation = uuid.uuid4().hex
+        cache.set(key, generation, self.INDEX_TTL_SECONDS)
+        self._index[name] = (generation, value)
         return value
 
     def movie_get(self, *, movie_id: str) -> Movie:
@@ -219,55 +232,87 @@ class LocalCatalog(CatalogSource):
         return self.theatre_shows_for_days(movie_id=movie_id, days=(day,))[day]
 
     def theatre_shows_for_days(
-        self, *, movie_id: str, days: Sequence[date]
+        self, *, movie_id: str, days: Sequence[date], city: City | None = None
     ) -> dict[date, tuple[TheatreShows, ...]]:
-        """Five queries (the movie, its shows, their prices, tiers and rows) whatever the
-        number of days, theatres and shows."""
-        movie = self._movie(movie_id)
+        """Three queries (the movie, its shows with their theatres, their prices), read
+        as plain values, whatever the number of days, theatres and shows; the screens'
+        seat counts come from an index kept like the movie list."""
+        movie = self._movie_card(movie_id)
         wanted = set(days)
         start, end = _local_day_bounds(min(wanted))[0], _local_day_bounds(max(wanted))[1]
-        shows = (
-            models.Show.objects.filter(movie=movie, start_time__gte=start, start_time__lt=end)
-            .select_related("screen__theatre")
-            .prefetch_related("prices__tier", "screen__rows")
-            .order_by("screen__theatre__name", "screen__theatre_id", "start_time")
+        shows = models.Show.objects.filter(
+            movie_id=movie.movie_id, start_time__gte=start, start_time__lt=end
+        ).order_by("screen__theatre__name", "screen__theatre_id", "start_time")
+        if city is not None:
+            shows = shows.filter(screen__theatre__city__iexact=city.name)
+        show_rows = list(
+            shows.values_list(
+                "id",
+                "start_time",
+                "format",
+                "language",
+                "screen_id",
+                "screen__name",
+                "screen__theatre_id",
+                "screen__theatre__name",
+                "screen__theatre__address",
+                "screen__theatre__lat",
+                "screen__theatre__lng",
+                "screen__theatre__cancellation_available",
+                "screen__theatre__city",
+            )
         )
-        by_day: dict[date, dict[uuid.UUID, tuple[models.Theatre, list[ShowTime]]]] = {
-            day: {} for day in wanted
-        }
-        for show in shows:
-            day = timezone.localtime(show.start_time).date()
-            rows, prices = _priced_rows(show)
-            if day not in wanted or not rows:
+        prices: dict[uuid.UUID, dict[int, Decimal]] = {}
+        for show_id, tier_id, price in models.ShowPrice.objects.filter(
+            show_id__in=[row[0] for row in show_rows], price__gt=0
+        ).values_list("show_id", "tier_id", "price"):
+            prices.setdefault(show_id, {})[tier_id] = price
+        seats = self._cached("seats", self._seats_read)
+        main_language = movie.languages[0] if movie.languages else ""
+        by_day: dict[date, dict[Any, tuple[tuple, list[ShowTime]]]] = {d: {} for d in wanted}
+        for show_id, start_time, fmt, language, screen_id, screen_name, *theatre in show_rows:
+            day = timezone.localtime(start_time).date()
+            priced = {
+                tier: price
+                for tier, price in prices.get(show_id, {}).items()
+                if (screen_id, tier) in seats
+            }
+            if day not in wanted or not priced:
                 continue  # nothing on sale
-            show.movie = movie
-            theatre = show.screen.theatre
-            show_times = by_day[day].setdefault(theatre.id, (theatre, []))[1]
+            show_times = by_day[day].setdefault(theatre[0], (tuple(theatre), []))[1]
             show_times.append(
                 ShowTime(
-                    show_id=str(show.id),
-                    start_time=show.start_time,
-                    price=min(price.price for price in prices.values()),
-                    capacity=sum(row.seat_count for row in rows),
-                    blocked_count=sum(len(row.blocked) for row in rows),
-                    screen_name=show.screen.name,
-                    format=_show_format(show),
-                    language=_show_language(show),
+                    show_id=str(show_id),
+                    start_time=start_time,
+                    price=min(priced.values()),
+                    capacity=sum(seats[(screen_id, tier)][0] for tier in priced),
+                    blocked_count=sum(seats[(screen_id, tier)][1] for tier in priced),
+                    screen_name=screen_name,
+                    format=fmt or DEFAULT_FORMAT,
+                    language=language or main_language,
                 )
             )
         return {
             day: tuple(
                 TheatreShows(
-                    theatre_id=str(theatre.id),
-                    name=theatre.name,
-                    address=theatre.address,
-                    lat=theatre.lat,
-                    lng=theatre.lng,
-                    cancellation_available=theatre.cancellation_available,
+                    theatre_id=str(theatre_id),
+                    name=name,
+                    address=address,
+                    lat=lat,
+                    lng=lng,
+                    cancellation_available=cancellation,
                     shows=tuple(show_times),
-                    city=city_of(theatre.city),
+                    city=city_of(city_name),
                 )
-                for theatre, show_times in theatres.values()
+                for (
+                    theatre_id,
+                    name,
+                    address,
+                    lat,
+                    lng,
+                    cancellation,
+                    city_name,
+                ), show_times in theatres.values()
             )
             for day, theatres in by_day.items()
         }
@@ -313,6 +358,17 @@ class LocalCatalog(CatalogSource):
             start_time=show.start_time,
             layout=build_layout(rows, prices),
         )
+
+    def _movie_card(self, movie_id: str) -> MovieCard:
+        """The movie's card from the index. Raises ``MovieNotFound``."""
+        movies = self.movies_all()
+        memo = self._by_id
+        if memo is None or memo[0] is not movies:
+            memo = self._by_id = (movies, {movie.movie_id: movie for movie in movies})
+        card = memo[1].get(canonical_id(movie_id) or "")
+        if card is None:
+            raise MovieNotFound(details={"movieId": str(movie_id)})
+        return card
 
     def _movie(self, movie_id: str) -> models.Movie:
         pk = canonical_id(movie_id)

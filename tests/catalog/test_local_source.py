@@ -151,9 +151,12 @@ def test_shows_of_several_days_are_read_in_a_fixed_number_of_queries(
                 movie=movie, screen=screen, start_time=start + timedelta(days=day)
             )
     days = [start.date() + timedelta(days=d) for d in range(4)]
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(5):  # the movie index (2) and the seats index (1), cold
         found = catalog.theatre_shows_for_days(movie_id=str(movie.id), days=days)
     assert [sum(len(t.shows) for t in found[day]) for day in days] == [6, 6, 6, 0]
+    with django_assert_num_queries(2):  # the shows and their prices
+        again = catalog.theatre_shows_for_days(movie_id=str(movie.id), days=days)
+    assert again == found
 
 
 def test_cities_and_what_is_showing_where(catalog, db):
