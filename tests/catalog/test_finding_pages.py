@@ -152,7 +152,7 @@ def test_home_rows_are_cut_with_a_link_to_all(client, data):
     html = client.get("/?city=mumbai").content.decode()
     now = html.split('id="row-coming_soon"')[0]
     assert len(cards(now)) == HOME_ROW_SIZE
-    assert f'href="/movies/?status=now_showing">See all {HOME_ROW_SIZE + 2}' in now
+    assert f'href="/movies/?status=now_showing" hx-boost="false">See all {HOME_ROW_SIZE + 2}' in now
 
 
 def test_search_suggestions_rank_a_title_before_a_cast_match(client, data):
@@ -215,3 +215,11 @@ def test_home_and_search_queries_do_not_grow_with_the_results(client, data):
     assert _count(client, "/") == home
     assert _count(client, "/movies/?q=e") == search
     assert len(cards(client.get("/movies/?q=e").content.decode())) == 24
+
+
+def test_links_out_of_a_listing_load_their_page_in_full(client, data):
+    """The listing swaps itself in place (hx-boost); links to other pages must not."""
+    html = client.get("/?city=mumbai").content.decode()
+    assert f'href="/movies/{data.monsoon.id}/" hx-boost="false"' in html
+    results = client.get("/movies/?city=mumbai").content.decode()
+    assert f'href="/movies/{data.monsoon.id}/" hx-boost="false"' in results
