@@ -73,7 +73,7 @@ def buy_tickets(request: HtmxHttpRequest, movie_id: str, day: date) -> HttpRespo
     """The movie's shows in the visitor's city on ``day``, filtered by language, format,
     price and time of day (links and a form; htmx swaps the listing in place); the date
     strip greys out days without a show for the filters."""
-    movie = get_catalog().movie_get(movie_id=movie_id)
+    movie = get_catalog().movie_card_get(movie_id=movie_id)
     if prompt := city_prompt(request):
         return prompt
     today = timezone.localdate()

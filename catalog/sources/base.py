@@ -36,6 +36,23 @@ class CatalogSource:
     def movie_get(self, *, movie_id: str) -> Movie:
         raise NotImplementedError("CatalogSource.movie_get")
 
+    def movie_card_get(self, *, movie_id: str) -> MovieCard:
+        """The movie with what a listing of its shows needs (title, languages, formats),
+        from the cheapest place the source has it. Raises ``MovieNotFound``."""
+        movie = self.movie_get(movie_id=movie_id)
+        return MovieCard(
+            movie_id=movie.movie_id,
+            title=movie.title,
+            thumbnail_url=movie.thumbnail_url,
+            rating=movie.rating,
+            duration_mins=movie.duration_mins,
+            genres=movie.genres,
+            languages=movie.languages,
+            formats=movie.formats,
+            release_date=movie.release_date,
+            vote_count=movie.vote_count,
+        )
+
     def cities(self) -> tuple[City, ...]:
         """The cities with cinemas, by name."""
         raise NotImplementedError("CatalogSource.cities")

@@ -359,6 +359,9 @@ class LocalCatalog(CatalogSource):
             layout=build_layout(rows, prices),
         )
 
+    def movie_card_get(self, *, movie_id: str) -> MovieCard:
+        return self._movie_card(movie_id)
+
     def _movie_card(self, movie_id: str) -> MovieCard:
         """The movie's card from the index. Raises ``MovieNotFound``."""
         movies = self.movies_all()
