@@ -311,10 +311,14 @@ def is_released(movie: MovieCard, today: date) -> bool:
 def _status_matches(
     movie: MovieCard, status: MovieStatus | None, today: date, showing: frozenset[str] | None
 ) -> bool:
+    """Whether the movie is ``status`` (None: either). Now showing: released, and in
+    ``showing`` (what plays in the city) unless that is None (no city asked, or a source
+    that cannot tell); coming soon: released later."""
+    if not is_released(movie, today):
+        return status is not MovieStatus.NOW_SHOWING
     if status is MovieStatus.COMING_SOON:
-        return not is_released(movie, today)
-    now_showing = is_released(movie, today) and (showing is None or movie.movie_id in showing)
-    return now_showing if status is MovieStatus.NOW_SHOWING else True
+        return False
+    return showing is None or movie.movie_id in showing
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,9 +387,6 @@ def movies_find(
     fmt, wanted = filters.format.casefold(), filters.q.casefold()
     needs_showing = filters.status is MovieStatus.NOW_SHOWING or filters.city is not None
     showing = catalog.movies_showing(city=filters.city) if needs_showing else None
-    status_of: tuple[MovieStatus | None, ...] = (filters.status,)
-    if filters.status is None and filters.city is not None:
-        status_of = (MovieStatus.NOW_SHOWING, MovieStatus.COMING_SOON)
     ranked: list[tuple[int, int, MovieCard]] = []
     for position, (movie, words) in enumerate(zip(movies, folded, strict=True)):
         if (
@@ -394,7 +395,7 @@ def movies_find(
             or (fmt and fmt not in words.formats)
         ):
             continue
-        if not any(_status_matches(movie, s, today, showing) for s in status_of):
+        if not _status_matches(movie, filters.status, today, showing):
             continue
         rank = _rank(words, wanted) if wanted else 0
         if rank is not None:

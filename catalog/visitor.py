@@ -14,7 +14,6 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.functional import SimpleLazyObject
 
 from bookmyshow.errors import DomainError
 from catalog.domain import City
@@ -127,7 +126,7 @@ def _header_read[T](read: Callable[[], T], default: T) -> T:
 def city_context(request: HttpRequest) -> dict:
     """Every page's header: the city (None until chosen) and the cities to choose from."""
     return {
-        "city": SimpleLazyObject(lambda: _header_read(lambda: city_current(request), None)),
-        "cities": SimpleLazyObject(lambda: _header_read(get_catalog().cities, NO_CITIES)),
-        "city_next": SimpleLazyObject(lambda: url_without_city(request)),
+        "city": _header_read(lambda: city_current(request), None),
+        "cities": _header_read(get_catalog().cities, NO_CITIES),
+        "city_next": url_without_city(request),
     }
