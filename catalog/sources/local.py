@@ -37,7 +37,7 @@ from catalog.errors import MovieNotFound, ShowNotFound
 from catalog.sources.base import CatalogSource
 
 INDEX_KEY_PREFIX = "catalog:local:"
-INDEX_NAMES = ("movies", "cities", "showing", "seats")
+INDEX_NAMES = ("movies", "cities", "showing", "seats", "listings")
 
 
 def local_index_clear() -> None:
@@ -49,7 +49,15 @@ def local_index_clear() -> None:
 @receiver(post_save)
 @receiver(post_delete)
 def _catalog_changed(sender: type, **kwargs) -> None:
-    if sender in (models.Movie, models.Credit, models.Theatre, models.Show, models.SeatRow):
+    if sender in (
+        models.Movie,
+        models.Credit,
+        models.Theatre,
+        models.Screen,
+        models.Show,
+        models.ShowPrice,
+        models.SeatRow,
+    ):
         local_index_clear()
 
 
@@ -122,12 +130,14 @@ class LocalCatalog(CatalogSource):
     SHOW_TTL_SECONDS = 10.0
     SHOW_CACHE_SIZE = 512
     INDEX_TTL_SECONDS = 60  # movies, cities, showings, seat counts (changes clear them sooner)
+    LISTINGS_SIZE = 512  # movies' weeks of shows kept
 
     def __init__(self) -> None:
         self._shows: dict[str, tuple[float, Show]] = {}
         self._shows_lock = threading.Lock()
         self._index: dict[str, tuple[str, Any]] = {}
         self._by_id: tuple[tuple[MovieCard, ...], dict[str, MovieCard]] | None = None
+        self._listings: dict[tuple, tuple[str, dict[date, tuple[TheatreShows, ...]]]] = {}
 
     def movie_list(self, *, limit: int, offset: int) -> MoviePage:
         movies = self.movies_all()
@@ -234,10 +244,29 @@ class LocalCatalog(CatalogSource):
     def theatre_shows_for_days(
         self, *, movie_id: str, days: Sequence[date], city: City | None = None
     ) -> dict[date, tuple[TheatreShows, ...]]:
-        """Three queries (the movie, its shows with their theatres, their prices), read
-        as plain values, whatever the number of days, theatres and shows; the screens'
-        seat counts come from an index kept like the movie list."""
+        """Two queries (the shows with their theatres, their prices), read as plain
+        values, whatever the number of days, theatres and shows; the movie and the
+        screens' seat counts come from indexes kept like the movie list, and the answer
+        is kept in the process until the catalog changes (or a minute passes)."""
         movie = self._movie_card(movie_id)
+        key = (movie.movie_id, tuple(sorted(set(days))), city.slug if city else "")
+        generation = str(
+            cache.get_or_set(
+                f"{INDEX_KEY_PREFIX}listings", uuid.uuid4().hex, self.INDEX_TTL_SECONDS
+            )
+        )
+        kept = self._listings.get(key)
+        if kept is not None and kept[0] == generation:
+            return kept[1]
+        found = self._theatre_shows_read(movie, days, city)
+        if len(self._listings) >= self.LISTINGS_SIZE:
+            self._listings.clear()
+        self._listings[key] = (generation, found)
+        return found
+
+    def _theatre_shows_read(
+        self, movie: MovieCard, days: Sequence[date], city: City | None
+    ) -> dict[date, tuple[TheatreShows, ...]]:
         wanted = set(days)
         start, end = _local_day_bounds(min(wanted))[0], _local_day_bounds(max(wanted))[1]
         shows = models.Show.objects.filter(

@@ -154,9 +154,13 @@ def test_shows_of_several_days_are_read_in_a_fixed_number_of_queries(
     with django_assert_num_queries(5):  # the movie index (2) and the seats index (1), cold
         found = catalog.theatre_shows_for_days(movie_id=str(movie.id), days=days)
     assert [sum(len(t.shows) for t in found[day]) for day in days] == [6, 6, 6, 0]
-    with django_assert_num_queries(2):  # the shows and their prices
+    with django_assert_num_queries(0):  # kept until the catalog changes
         again = catalog.theatre_shows_for_days(movie_id=str(movie.id), days=days)
     assert again == found
+    factories.show_create(movie=movie, screen=screen, start_time=start + timedelta(days=3))
+    with django_assert_num_queries(5):  # a change clears the indexes too: all afresh
+        changed = catalog.theatre_shows_for_days(movie_id=str(movie.id), days=days)
+    assert [sum(len(t.shows) for t in changed[day]) for day in days] == [6, 6, 6, 1]
 
 
 def test_cities_and_what_is_showing_where(catalog, db):
