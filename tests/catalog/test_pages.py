@@ -191,3 +191,13 @@ def test_vote_counts_read_as_people_read_them(count, shown):
     from catalog.templatetags.catalog_tags import votes
 
     assert votes(count) == shown
+
+
+def test_movie_url_is_the_movie_page_as_reversed():
+    from django.urls import reverse
+
+    from catalog.templatetags.catalog_tags import movie_url
+
+    movie_id = "6f1c2a4e-8d1b-4c3a-9e2f-1a2b3c4d5e6f"
+    assert movie_url(movie_id) == reverse("catalog:movie-detail", args=[movie_id])
+    assert movie_url(movie_id) == f"/movies/{movie_id}/"
