@@ -124,7 +124,11 @@ def _header_read[T](read: Callable[[], T], default: T) -> T:
 
 
 def city_context(request: HttpRequest) -> dict:
-    """Every page's header: the city (None until chosen) and the cities to choose from."""
+    """Every page's header: the city (None until chosen) and the cities to choose from.
+    An error page made before the request reached the session (an unreadable request)
+    leaves the header's city out: nothing of such a request is read."""
+    if not hasattr(request, "session"):
+        return {"city": None, "cities": NO_CITIES, "city_next": "/"}
     return {
         "city": _header_read(lambda: city_current(request), None),
         "cities": _header_read(get_catalog().cities, NO_CITIES),
