@@ -54,6 +54,7 @@ clean:
 
 bench: $(DEV)
 	$(PY) benchmarks/booking_bench.py
+	$(PY) benchmarks/catalog_bench.py
 
 # The flash sale at full size: 50 clients, 2,400 seats, at least 1,000 confirmations while
 # the link to Redis stalls and recovers.

@@ -16,6 +16,7 @@ from booking.models import Booking, SoldSeat
 from booking.seats import SeatState, is_on_sale, seat_states
 from booking.stores import get_store
 from catalog.domain import Availability, Show, ShowTime, TheatreShows
+from catalog.finding import ShowFilters
 from catalog.sources import get_catalog
 
 
@@ -111,11 +112,47 @@ def _show_time_status(show_time: ShowTime, taken: int) -> Availability:
     )
 
 
-def theatre_shows_list(*, movie_id: str, day: date, now: datetime) -> tuple[ListedTheatre, ...]:
-    """Theatres showing the movie on ``day`` with the shows that have not started by
-    ``now``, each with its availability from live counts: blocked, sold and held seats
-    over capacity (one store round trip for all of them)."""
+def theatre_shows_list(
+    *, movie_id: str, day: date, now: datetime, filters: ShowFilters | None = None
+) -> tuple[ListedTheatre, ...]:
+    """Theatres showing the movie on ``day`` with the shows that pass ``filters`` and
+    have not started by ``now``, each with its availability from live counts: blocked,
+    sold and held seats over capacity (one store round trip for all of them)."""
     theatres = get_catalog().theatre_shows_for_date(movie_id=movie_id, day=day)
+    return _listed(theatres, now=now, filters=filters or ShowFilters())
+
+
+@dataclass(frozen=True, slots=True)
+class ShowDates:
+    """A buy-tickets page: the day's theatres, and which days of the strip have a show
+    on sale that passes the filters."""
+
+    theatres: tuple[ListedTheatre, ...]
+    open_days: frozenset[date]
+
+
+def show_dates_get(
+    *, movie_id: str, day: date, days: list[date], now: datetime, filters: ShowFilters
+) -> ShowDates:
+    """``theatre_shows_list`` of ``day``, and the days among ``days`` (and ``day``) with a
+    show that passes ``filters`` still on sale: the catalog read once for all of them."""
+    by_day = get_catalog().theatre_shows_for_days(movie_id=movie_id, days=sorted({*days, day}))
+    open_days = frozenset(
+        some_day
+        for some_day, theatres in by_day.items()
+        if any(
+            is_on_sale(show.start_time, now)
+            for theatre in filters.theatres(theatres)
+            for show in theatre.shows
+        )
+    )
+    return ShowDates(theatres=_listed(by_day[day], now=now, filters=filters), open_days=open_days)
+
+
+def _listed(
+    theatres: tuple[TheatreShows, ...], *, now: datetime, filters: ShowFilters
+) -> tuple[ListedTheatre, ...]:
+    theatres = filters.theatres(theatres)
     on_sale = [s for t in theatres for s in t.shows if is_on_sale(s.start_time, now)]
     claims = get_store().shows_claims([s.show_id for s in on_sale])
     sold = _sold_counts([s.show_id for s in on_sale])

@@ -10,10 +10,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from booking import selectors
-from bookmyshow.api import ApiSerializer, MoneyField, parse_query
+from bookmyshow.api import AcceptHeaderNegotiation, ApiSerializer, MoneyField, parse_query
 from bookmyshow.api_docs import errors
 from bookmyshow.converters import FIRST_DAY, LAST_DAY
-from catalog.domain import Availability, seat_sort_key
+from catalog import finding
+from catalog.api import CityOutput
+from catalog.domain import FORMATS, Availability, seat_sort_key
+from catalog.finding import TimeOfDay
 
 
 class DateQuery(ApiSerializer):
@@ -21,6 +24,28 @@ class DateQuery(ApiSerializer):
         help_text="A day in India (Asia/Kolkata): the shows that start on it.",
         input_formats=["%Y-%m-%d"],
         validators=[MinValueValidator(FIRST_DAY), MaxValueValidator(LAST_DAY)],
+    )
+
+
+class ShowsQuery(DateQuery):
+    """The shows' query (documented here; ``catalog.finding`` reads the filters)."""
+
+    city = serializers.CharField(
+        required=False, help_text="A city's slug (`GET /api/v1/cities`): its cinemas only."
+    )
+    language = serializers.CharField(required=False, help_text="The show's language: `Hindi`.")
+    format = serializers.ChoiceField(choices=FORMATS, required=False)
+    priceMin = serializers.DecimalField(
+        max_digits=8, decimal_places=2, required=False, help_text="Lowest `price`, in rupees."
+    )
+    priceMax = serializers.DecimalField(
+        max_digits=8, decimal_places=2, required=False, help_text="Highest `price`, in rupees."
+    )
+    timeOfDay = serializers.ChoiceField(
+        choices=[part.value for part in TimeOfDay],
+        required=False,
+        help_text="In India time: morning before 12:00, afternoon to 17:00, evening to "
+        "21:00, night after.",
     )
 
 
@@ -43,6 +68,11 @@ class ShowTimeOutput(ApiSerializer):
     startTime = serializers.DateTimeField(source="show_time.start_time")
     price = MoneyField(source="show_time.price", help_text="The lowest tier price, in rupees.")
     status = serializers.ChoiceField(choices=[a.value for a in Availability])
+    format = serializers.CharField(source="show_time.format", help_text="`2D`, `IMAX`, ...")
+    language = serializers.CharField(source="show_time.language")
+    screenName = serializers.CharField(
+        source="show_time.screen_name", help_text="Empty where the catalog does not say."
+    )
 
 
 class TheatreShowsOutput(ApiSerializer):
@@ -51,6 +81,7 @@ class TheatreShowsOutput(ApiSerializer):
     address = serializers.CharField(source="theatre.address")
     geo = GeoOutput(source="theatre")
     cancellationAvailable = serializers.BooleanField(source="theatre.cancellation_available")
+    city = CityOutput(source="theatre.city")
     shows = ShowTimeOutput(many=True)
 
 
@@ -98,19 +129,27 @@ class SeatMapOutput(ApiSerializer):
 
 
 class MovieShowsApi(APIView):
+    content_negotiation_class = AcceptHeaderNegotiation  # `format` is a filter here
+
     @extend_schema(
         description=(
             "Theatres showing the movie on `date` (an India day, 00:00 to 24:00 IST), with "
             "the shows that have not started. Shows the catalog cancelled are not listed. "
             "`status` is counted from the seats when they are known, else it is what the "
-            "catalog says."
+            "catalog says. The filters narrow the shows (`price` is a show's lowest tier "
+            "price), theatres left without any are left out; a value the catalog does not "
+            "know is a 400 `VALIDATION_ERROR` whose `details.allowed` lists the values it "
+            "takes."
         ),
-        parameters=[DateQuery],
+        parameters=[ShowsQuery],
         responses={200: MovieShowsOutput, **errors(400, 404, 503)},
     )
     def get(self, request: Request, movie_id: str) -> Response:
         day = parse_query(DateQuery, request)["date"]
-        theatres = selectors.theatre_shows_list(movie_id=movie_id, day=day, now=timezone.now())
+        filters = finding.show_filters_parse(request.query_params, facets=finding.facets_get())
+        theatres = selectors.theatre_shows_list(
+            movie_id=movie_id, day=day, now=timezone.now(), filters=filters
+        )
         return Response(
             MovieShowsOutput({"movieId": movie_id, "date": day, "theatres": theatres}).data
         )

@@ -36,7 +36,10 @@ from booking.pricing import price_seats
 from bookmyshow.api import iso
 from bookmyshow.clients import HtmxHttpRequest, client_address, user_id
 from bookmyshow.text import is_token
+from catalog import finding
+from catalog.querylinks import FilterLink, clear_url, filter_links, query_url
 from catalog.sources import get_catalog
+from catalog.visitor import city_current, city_prompt
 
 
 def redirect_to(request: HtmxHttpRequest, url: str) -> HttpResponse:
@@ -57,21 +60,108 @@ def seats_url(show_id: str, seat_ids=(), *, gone=()) -> str:
 DATE_STRIP_DAYS = 7
 
 
+PRICE_BANDS = (
+    ("", "200", "Under ₹200"),
+    ("200", "400", "₹200 to ₹400"),
+    ("400", "", "₹400 and up"),
+)
+SHOW_FILTERS = ("language", "format", "priceMin", "priceMax", "timeOfDay")
+
+
 @require_GET
 def buy_tickets(request: HtmxHttpRequest, movie_id: str, day: date) -> HttpResponse:
-    movie = get_catalog().movie_get(movie_id=movie_id)
+    """The movie's shows in the visitor's city on ``day``, filtered by language, format,
+    price and time of day (links and a form; htmx swaps the listing in place); the date
+    strip greys out days without a show for the filters."""
+    movie = get_catalog().movie_card_get(movie_id=movie_id)
+    if prompt := city_prompt(request):
+        return prompt
     today = timezone.localdate()
-    theatres = selectors.theatre_shows_list(movie_id=movie_id, day=day, now=timezone.now())
+    query = request.GET.copy()
+    query.pop("city", None)
+    filters = finding.show_filters_parse(
+        query, facets=finding.facets_get(), city=city_current(request)
+    )
+    dates = [today + timedelta(days=offset) for offset in range(DATE_STRIP_DAYS)]
+    found = selectors.show_dates_get(
+        movie_id=movie_id, day=day, days=dates, now=timezone.now(), filters=filters
+    )
+    path = request.path
+    encoded = query.urlencode()
+    groups = [
+        ("Language", "language", [(v, v) for v in movie.languages], filters.language),
+        ("Format", "format", [(v, v) for v in movie.formats], filters.format),
+        (
+            "Time",
+            "timeOfDay",
+            [(part.value, f"{part.label} ({part.hours})") for part in finding.TimeOfDay],
+            filters.time_of_day.value if filters.time_of_day else "",
+        ),
+    ]
+    price_now = (
+        "" if filters.price_min is None else str(filters.price_min),
+        "" if filters.price_max is None else str(filters.price_max),
+    )
+    price_links = [
+        FilterLink(
+            label=label,
+            url=query_url(
+                path,
+                query,
+                **(
+                    {"priceMin": None, "priceMax": None}
+                    if price_now == (low, high)
+                    else {"priceMin": low or None, "priceMax": high or None}
+                ),
+            ),
+            active=price_now == (low, high),
+        )
+        for low, high, label in PRICE_BANDS
+    ]
     return render(
         request,
-        "booking/buy_tickets.html",
+        "booking/buy_tickets.html#listing" if request.htmx else "booking/buy_tickets.html",
         {
             "movie": movie,
             "day": day,
-            "dates": [today + timedelta(days=offset) for offset in range(DATE_STRIP_DAYS)],
-            "theatres": theatres,
+            "dates": [
+                (
+                    date_,
+                    date_ in found.open_days,
+                    reverse("booking:buy-tickets", args=[movie_id, date_])
+                    + (f"?{encoded}" if encoded else ""),
+                )
+                for date_ in dates
+            ],
+            "theatres": found.theatres,
+            "filters": filters,
+            "filter_groups": [
+                (title, filter_links(path, query, name, options, current))
+                for title, name, options, current in groups
+                if options
+            ]
+            + [("Price", price_links)],
+            "active_filters": [
+                (_FILTER_LABELS[name], value, query_url(path, query, **{name: None}))
+                for name, value in filters.active()
+            ],
+            "clear_url": clear_url(path, query, list(SHOW_FILTERS)),
+            "price_form_hidden": [
+                (name, value)
+                for name, value in filters.active()
+                if name not in ("priceMin", "priceMax")
+            ],
         },
     )
+
+
+_FILTER_LABELS = {
+    "language": "Language",
+    "format": "Format",
+    "priceMin": "From ₹",
+    "priceMax": "Up to ₹",
+    "timeOfDay": "Time",
+}
 
 
 # -- picking seats ------------------------------------------------------------------------

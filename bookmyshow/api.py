@@ -5,6 +5,7 @@ written the same way everywhere under ``/api/``.
 """
 
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any, ClassVar
 
 from django.utils import timezone
@@ -12,6 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import parsers, serializers
 from rest_framework.exceptions import ParseError
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import Request
 from rest_framework.utils.serializer_helpers import BindingDict
 
@@ -134,6 +136,14 @@ def idempotency_key(request: Request) -> str | None:
             {"Idempotency-Key": ["Use 1 to 255 printable ASCII characters without spaces."]}
         )
     return key
+
+
+class AcceptHeaderNegotiation(DefaultContentNegotiation):
+    """Content negotiation by the ``Accept`` header alone, for endpoints where ``format``
+    is a query parameter of their own (a show's format, ``IMAX``), not DRF's
+    ``?format=json``."""
+
+    settings = SimpleNamespace(URL_FORMAT_OVERRIDE=None)  # type: ignore[assignment]  # duck-typed
 
 
 class JSONParser(parsers.JSONParser):

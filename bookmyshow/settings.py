@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "catalog.visitor.CityCookieMiddleware",
     "bookmyshow.errors.DomainErrorMiddleware",
 ]
 
@@ -114,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "catalog.visitor.city_context",
             ],
             # Every amount on a page is written by one filter: {{ amount|rupees }}.
             "builtins": ["bookmyshow.templatetags.money"],

@@ -3,11 +3,45 @@ from django.contrib import admin
 from catalog import models
 
 
+class CreditInline(admin.TabularInline):
+    model = models.Credit
+    extra = 1
+    fields = ["kind", "position", "name", "role"]
+
+
 @admin.register(models.Movie)
 class MovieAdmin(admin.ModelAdmin):
-    list_display = ["title", "language", "format", "rating", "duration_mins", "release_date"]
-    list_filter = ["language", "format", "age_rating"]
-    search_fields = ["title", "about"]
+    list_display = [
+        "title",
+        "languages_shown",
+        "formats_shown",
+        "rating",
+        "vote_count",
+        "duration_mins",
+        "release_date",
+    ]
+    list_filter = ["age_rating", "release_date"]
+    search_fields = ["title", "about", "credits__name"]
+    fields = [
+        "title",
+        "about",
+        "poster",
+        ("rating", "vote_count"),
+        ("duration_mins", "age_rating", "release_date"),
+        "languages",
+        "formats",
+        "genres",
+        "trailer_url",
+    ]
+    inlines = [CreditInline]
+
+    @admin.display(description="Languages")
+    def languages_shown(self, movie: models.Movie) -> str:
+        return ", ".join(movie.languages)
+
+    @admin.display(description="Formats")
+    def formats_shown(self, movie: models.Movie) -> str:
+        return ", ".join(movie.formats)
 
 
 class ScreenInline(admin.TabularInline):
@@ -64,8 +98,9 @@ class ShowPriceInline(admin.TabularInline):
 
 @admin.register(models.Show)
 class ShowAdmin(admin.ModelAdmin):
-    list_display = ["movie", "screen", "start_time"]
-    list_filter = ["screen__theatre__city", "screen__theatre", "movie"]
+    list_display = ["movie", "screen", "start_time", "format", "language"]
+    list_filter = ["screen__theatre__city", "format", "language", "screen__theatre", "movie"]
+    fields = ["movie", "screen", "start_time", ("format", "language")]
     search_fields = ["movie__title", "screen__theatre__name"]
     date_hierarchy = "start_time"
     list_select_related = ["movie", "screen__theatre"]

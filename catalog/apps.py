@@ -7,3 +7,4 @@ class CatalogConfig(AppConfig):
 
     def ready(self) -> None:
         from catalog import sources  # noqa: F401  (connects the setting_changed receiver)
+        from catalog.sources import local  # noqa: F401  (clears the local index on changes)

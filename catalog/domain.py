@@ -6,6 +6,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+# The formats a show can play in, as people write them.
+FORMATS = ("2D", "3D", "IMAX", "IMAX 3D", "4DX", "ScreenX")
+DEFAULT_FORMAT = "2D"
+
 SEAT_ID_PATTERN = re.compile(r"^[A-Z]{1,2}\d{1,2}$")
 _SEAT_PARTS = re.compile(r"^([A-Z]*)(\d*)$")
 
@@ -18,14 +22,40 @@ def seat_sort_key(seat_id: str) -> tuple[str, int, str]:
     return (match[1].rjust(2), int(match[2]), seat_id)
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class City:
+    """A city listings are chosen by: ``slug`` in URLs (``mumbai``), ``name`` for people."""
+
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """Someone who made the movie: ``kind`` is ``cast`` (``role``: the character) or
+    ``crew`` (``role``: the job)."""
+
+    name: str
+    role: str
+    kind: str = "cast"
+
+
 @dataclass(frozen=True, slots=True)
 class MovieCard:
+    """A movie as listed. The lists are empty where the source does not say (the
+    Lambda's list gives no languages, formats or cast)."""
+
     movie_id: str
     title: str
     thumbnail_url: str
     rating: Decimal | None
     duration_mins: int | None
     genres: tuple[str, ...]
+    languages: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+    release_date: date | None = None
+    vote_count: int | None = None
+    cast_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +76,22 @@ class Movie:
     duration_mins: int | None
     age_rating: str
     release_date: date | None
-    language: str
-    format: str
+    language: str  # the languages as one string ("Hindi, Tamil"), as the API always said
+    format: str  # likewise ("2D, IMAX")
     genres: tuple[str, ...]
+    languages: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+    vote_count: int | None = None
+    trailer_url: str = ""
+    credits: tuple[Credit, ...] = ()
+
+    @property
+    def cast(self) -> tuple[Credit, ...]:
+        return tuple(credit for credit in self.credits if credit.kind == "cast")
+
+    @property
+    def crew(self) -> tuple[Credit, ...]:
+        return tuple(credit for credit in self.credits if credit.kind == "crew")
 
 
 class Availability(StrEnum):
@@ -190,6 +233,8 @@ class ShowTime:
     blocked_count: int
     source_status: Availability | None = None
     screen_name: str = ""  # empty where the source does not say (the Lambda)
+    format: str = ""  # likewise
+    language: str = ""  # likewise
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,3 +246,4 @@ class TheatreShows:
     lng: float | None
     cancellation_available: bool
     shows: tuple[ShowTime, ...]
+    city: City = City("other", "Other")

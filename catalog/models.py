@@ -7,10 +7,23 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 
 from bookmyshow.money import rupees
+from catalog.domain import FORMATS
 
 ROW_LABEL = RegexValidator(r"^[A-Z]{1,2}$", "A row label is one or two capital letters.")
 TIER_CODE = RegexValidator(r"^[A-Z][A-Z_]{0,19}$", "A tier code is UPPER_SNAKE, e.g. PRIME.")
 MAX_SEATS_PER_ROW = 99  # seat ids are the row label and at most two digits
+
+
+def validate_names(value: object) -> None:
+    if not isinstance(value, list) or not all(
+        isinstance(name, str) and name.strip() and len(name) <= 60 for name in value
+    ):
+        raise ValidationError('Enter a list of names, e.g. ["Hindi", "Tamil"].')
+
+
+def validate_formats(value: object) -> None:
+    if not isinstance(value, list) or not all(name in FORMATS for name in value):
+        raise ValidationError(f"Enter a list of formats from: {', '.join(FORMATS)}.")
 
 
 class Movie(models.Model):
@@ -30,9 +43,21 @@ class Movie(models.Model):
     duration_mins = models.PositiveSmallIntegerField(null=True, blank=True)
     age_rating = models.CharField(max_length=10, blank=True)
     release_date = models.DateField(null=True, blank=True)
-    language = models.CharField(max_length=60, blank=True)
-    format = models.CharField(max_length=60, blank=True, help_text="e.g. 2D, IMAX")
-    genres = models.JSONField(default=list, blank=True)
+    languages = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_names],
+        help_text='The languages it plays in, main one first: ["Hindi", "Tamil"]',
+    )
+    formats = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_formats],
+        help_text=f'The formats it plays in: ["2D", "IMAX"]; any of {", ".join(FORMATS)}',
+    )
+    genres = models.JSONField(default=list, blank=True, validators=[validate_names])
+    vote_count = models.PositiveIntegerField(default=0, help_text="Votes behind the rating")
+    trailer_url = models.URLField(blank=True, help_text="Optional: a link to the trailer")
 
     class Meta:
         ordering = ["title"]
@@ -41,10 +66,31 @@ class Movie(models.Model):
         return self.title
 
 
+class Credit(models.Model):
+    """Someone in the cast (``role``: the character) or the crew (``role``: the job)."""
+
+    class Kind(models.TextChoices):
+        CAST = "cast", "Cast"
+        CREW = "crew", "Crew"
+
+    movie = models.ForeignKey(Movie, on_delete=models.CASCADE, related_name="credits")
+    kind = models.CharField(max_length=4, choices=Kind.choices, default=Kind.CAST)
+    name = models.CharField(max_length=120)
+    role = models.CharField(max_length=120, blank=True, help_text="Character, or job (Director)")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["kind", "position", "id"]
+        indexes = [models.Index(fields=["movie", "kind", "position"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})" if self.role else self.name
+
+
 class Theatre(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=200)
-    city = models.CharField(max_length=100)
+    city = models.CharField(max_length=100, db_index=True)
     address = models.CharField(max_length=300)
     lat = models.FloatField(null=True, blank=True)
     lng = models.FloatField(null=True, blank=True)
@@ -135,9 +181,16 @@ class Show(models.Model):
     movie = models.ForeignKey(Movie, on_delete=models.CASCADE, related_name="shows")
     screen = models.ForeignKey(Screen, on_delete=models.CASCADE, related_name="shows")
     start_time = models.DateTimeField(db_index=True)
+    format = models.CharField(
+        max_length=10, choices=[(f, f) for f in FORMATS], blank=True, help_text="Blank: 2D"
+    )
+    language = models.CharField(
+        max_length=60, blank=True, help_text="Blank: the movie's main language"
+    )
 
     class Meta:
         ordering = ["start_time"]
+        indexes = [models.Index(fields=["movie", "start_time"])]
         constraints = [
             models.UniqueConstraint(fields=["screen", "start_time"], name="unique_show_slot")
         ]

@@ -14,8 +14,8 @@ def movie_create(title: str = "Monsoon Express", **fields) -> models.Movie:
         "rating": Decimal("8.4"),
         "duration_mins": 148,
         "age_rating": "UA13+",
-        "language": "Hindi",
-        "format": "2D",
+        "languages": ["Hindi"],
+        "formats": ["2D"],
         "genres": ["Action", "Thriller"],
         "about": "A night train.",
     }
@@ -56,12 +56,16 @@ def show_create(
     screen: models.Screen | None = None,
     start_time: datetime | None = None,
     prices: dict[str, str] | None = None,
+    format: str = "",
+    language: str = "",
 ) -> models.Show:
     screen = screen or screen_create()
     show = models.Show.objects.create(
         movie=movie or movie_create(),
         screen=screen,
         start_time=start_time or timezone.now() + timedelta(days=1),
+        format=format,
+        language=language,
     )
     prices = {"PRIME": "250.00", "CLASSIC": "150.00"} if prices is None else prices
     for code, price in prices.items():

@@ -92,7 +92,7 @@ def test_the_policy_lets_the_lambda_catalogs_posters_load(client, db, settings):
     settings.BMS_API_URL = BASE
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
         LambdaStandIn().install(mocked).movie_add("RRR")
-        response = client.get("/")
+        response = client.get("/?city=mumbai")
     poster = re.search(r'<img class="movie-card__poster" src="([^"]+)"', response.text)
     assert poster
     assert poster.group(1) == "https://img.example.test/rrr.jpg"

@@ -1,8 +1,9 @@
 """The one interface every catalog source implements."""
 
+from collections.abc import Sequence
 from datetime import date
 
-from catalog.domain import Movie, MovieCard, MoviePage, Show, TheatreShows
+from catalog.domain import City, Movie, MovieCard, MoviePage, Show, TheatreShows
 
 
 class CatalogSource:
@@ -35,10 +36,44 @@ class CatalogSource:
     def movie_get(self, *, movie_id: str) -> Movie:
         raise NotImplementedError("CatalogSource.movie_get")
 
+    def movie_card_get(self, *, movie_id: str) -> MovieCard:
+        """The movie with what a listing of its shows needs (title, languages, formats),
+        from the cheapest place the source has it. Raises ``MovieNotFound``."""
+        movie = self.movie_get(movie_id=movie_id)
+        return MovieCard(
+            movie_id=movie.movie_id,
+            title=movie.title,
+            thumbnail_url=movie.thumbnail_url,
+            rating=movie.rating,
+            duration_mins=movie.duration_mins,
+            genres=movie.genres,
+            languages=movie.languages,
+            formats=movie.formats,
+            release_date=movie.release_date,
+            vote_count=movie.vote_count,
+        )
+
+    def cities(self) -> tuple[City, ...]:
+        """The cities with cinemas, by name."""
+        raise NotImplementedError("CatalogSource.cities")
+
+    def movies_showing(self, *, city: City | None) -> frozenset[str] | None:
+        """Ids of the movies with a show still to start in ``city`` (anywhere: None);
+        None when the source cannot tell without reading every movie's shows."""
+        return None
+
     def theatre_shows_for_date(self, *, movie_id: str, day: date) -> tuple[TheatreShows, ...]:
         """Theatres showing the movie on ``day`` (a day of the site's time zone, India),
         by name; shows by time. Raises ``MovieNotFound`` for an unknown movie."""
         raise NotImplementedError("CatalogSource.theatre_shows_for_date")
+
+    def theatre_shows_for_days(
+        self, *, movie_id: str, days: Sequence[date], city: City | None = None
+    ) -> dict[date, tuple[TheatreShows, ...]]:
+        """``theatre_shows_for_date`` of each day; a source may read them at once, and
+        may leave out the theatres of other cities than ``city`` (callers still filter
+        by city: ``catalog.finding.ShowFilters``)."""
+        return {day: self.theatre_shows_for_date(movie_id=movie_id, day=day) for day in days}
 
     def show_get(self, *, show_id: str, max_age: float | None = None) -> Show:
         """The show with its layout and the seats the source itself has taken (blocked:

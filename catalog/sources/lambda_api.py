@@ -34,8 +34,9 @@ from django.conf import settings
 from django.core.cache import cache
 
 from bookmyshow.ids import canonical_id
+from catalog.cities import known_cities
 from catalog.client import CircuitBreaker, LambdaClient, LambdaNotFound
-from catalog.domain import Movie, MovieCard, MoviePage, Show, ShowTime, TheatreShows
+from catalog.domain import City, Movie, MovieCard, MoviePage, Show, ShowTime, TheatreShows
 from catalog.errors import CatalogUnavailable, MovieNotFound, ShowCancelled, ShowNotFound
 from catalog.sources import lambda_rows as rows
 from catalog.sources.base import CatalogSource
@@ -117,6 +118,11 @@ class LambdaCatalog(CatalogSource):
         if len(listed) < len(found):
             self.dropped.drop("movie", "", "not an object")
         return rows.movie_cards(sorted(listed, key=rows.movie_order_key), self.dropped)
+
+    def cities(self) -> tuple[City, ...]:
+        """The service lists no theatres but under a movie's day: its cities are the
+        ones an address may end in (``catalog.cities``), and Other."""
+        return known_cities()
 
     def movie_get(self, *, movie_id: str) -> Movie:
         if canonical_id(movie_id) != movie_id:  # never ask the service about a bad id

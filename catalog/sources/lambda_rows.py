@@ -24,6 +24,7 @@ from django.templatetags.static import static
 
 from bookmyshow.ids import canonical_id
 from bookmyshow.money import money
+from catalog.cities import city_from_address
 from catalog.domain import (
     SEAT_ID_PATTERN,
     Availability,
@@ -188,7 +189,8 @@ def usable[T](
     return kept
 
 
-def genres(value: Any) -> tuple[str, ...]:
+def names(value: Any) -> tuple[str, ...]:
+    """A list of names sent as a list or as one string ("2D, IMAX"), blanks left out."""
     if isinstance(value, str):
         value = value.split(",")
     if not isinstance(value, list):
@@ -216,7 +218,10 @@ def movie_card(data: dict) -> MovieCard:
         thumbnail_url=poster(data),
         rating=decimal_or_none(data.get("rating")),
         duration_mins=int_or_none(data.get("duration_mins")),
-        genres=genres(data.get("genres")),
+        genres=names(data.get("genres")),
+        languages=names(data.get("language")),
+        formats=names(data.get("format")),
+        release_date=date_or_none(data.get("release_date")),
     )
 
 
@@ -251,6 +256,8 @@ def movie(data: dict) -> Movie:
         language=text(data, "language"),
         format=text(data, "format"),
         genres=card.genres,
+        languages=card.languages,
+        formats=card.formats,
     )
 
 
@@ -296,6 +303,7 @@ def listing(body: dict, times: ServiceTimes, dropped: DropLog) -> Listing:
             lng=float(lng) if lng is not None else None,
             cancellation_available=data.get("cancellationAvailable") is True,
             shows=tuple(sorted(shows, key=lambda show: show.start_time)),
+            city=city_from_address(text(data, "address")),
         )
 
     theatres = tuple(usable(rows(body, "theatres"), "theatre", "theatreId", dropped, theatre))

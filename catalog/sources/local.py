@@ -2,17 +2,26 @@
 
 import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from time import monotonic
+from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Prefetch
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.templatetags.static import static
 from django.utils import timezone
 
 from bookmyshow.ids import canonical_id
 from catalog import models
+from catalog.cities import city_of
 from catalog.domain import (
+    DEFAULT_FORMAT,
+    City,
+    Credit,
     Movie,
     MovieCard,
     MoviePage,
@@ -27,12 +36,36 @@ from catalog.domain import (
 from catalog.errors import MovieNotFound, ShowNotFound
 from catalog.sources.base import CatalogSource
 
+INDEX_KEY_PREFIX = "catalog:local:"
+INDEX_NAMES = ("movies", "cities", "showing", "seats", "listings")
+
+
+def local_index_clear() -> None:
+    """Forget the cached movie list, cities, what is showing where and the screens' seat
+    counts (after a change; bulk inserts send no signal, so they call this)."""
+    cache.delete_many([f"{INDEX_KEY_PREFIX}{name}" for name in INDEX_NAMES])
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def _catalog_changed(sender: type, **kwargs) -> None:
+    if sender in (
+        models.Movie,
+        models.Credit,
+        models.Theatre,
+        models.Screen,
+        models.Show,
+        models.ShowPrice,
+        models.SeatRow,
+    ):
+        local_index_clear()
+
 
 def _poster_url(movie: models.Movie) -> str:
     return static(movie.poster) if movie.poster else static("posters/placeholder.svg")
 
 
-def _card(movie: models.Movie) -> MovieCard:
+def _card(movie: models.Movie, cast_names: tuple[str, ...] = ()) -> MovieCard:
     return MovieCard(
         movie_id=str(movie.id),
         title=movie.title,
@@ -40,6 +73,11 @@ def _card(movie: models.Movie) -> MovieCard:
         rating=movie.rating,
         duration_mins=movie.duration_mins,
         genres=tuple(movie.genres),
+        languages=tuple(movie.languages),
+        formats=tuple(movie.formats),
+        release_date=movie.release_date,
+        vote_count=movie.vote_count,
+        cast_names=cast_names,
     )
 
 
@@ -108,23 +146,97 @@ class LocalCatalog(CatalogSource):
 
     SHOW_TTL_SECONDS = 10.0
     SHOW_CACHE_SIZE = 512
+    INDEX_TTL_SECONDS = 60  # movies, cities, showings, seat counts (changes clear them sooner)
+    LISTINGS_SIZE = 512  # movies' weeks of shows kept
 
     def __init__(self) -> None:
         self._shows: dict[str, tuple[float, Show]] = {}
         self._layouts: dict[tuple, SeatLayout] = {}
         self._shows_lock = threading.Lock()
+        self._index: dict[str, tuple[str, Any]] = {}
+        self._by_id: tuple[tuple[MovieCard, ...], dict[str, MovieCard]] | None = None
+        self._listings: dict[tuple, tuple[str, dict[date, tuple[TheatreShows, ...]]]] = {}
 
     def movie_list(self, *, limit: int, offset: int) -> MoviePage:
-        movies = list(models.Movie.objects.order_by("title", "id")[offset : offset + limit + 1])
+        movies = self.movies_all()
         return MoviePage(
-            movies=tuple(_card(movie) for movie in movies[:limit]),
+            movies=movies[offset : offset + limit],
             limit=limit,
             offset=offset,
-            has_more=len(movies) > limit,
+            has_more=offset + limit < len(movies),
         )
+
+    def movies_all(self) -> tuple[MovieCard, ...]:
+        """Every movie by title (then id), with its cast's names: two queries, kept in
+        the cache until a movie or credit changes (or for ``INDEX_TTL_SECONDS``)."""
+        return self._cached("movies", self._movies_read)
+
+    def _movies_read(self) -> tuple[MovieCard, ...]:
+        cast: dict[uuid.UUID, list[str]] = {}
+        for movie_id, name in models.Credit.objects.filter(
+            kind=models.Credit.Kind.CAST
+        ).values_list("movie_id", "name"):
+            cast.setdefault(movie_id, []).append(name)
+        return tuple(
+            _card(movie, tuple(cast.get(movie.id, ())))
+            for movie in models.Movie.objects.order_by("title", "id")
+        )
+
+    def cities(self) -> tuple[City, ...]:
+        return self._cached("cities", self._cities_read)
+
+    def _cities_read(self) -> tuple[City, ...]:
+        names = models.Theatre.objects.values_list("city", flat=True).distinct()
+        return tuple(sorted({city_of(name) for name in names}))
+
+    def movies_showing(self, *, city: City | None) -> frozenset[str] | None:
+        showing = self._cached("showing", self._showing_read)
+        if city is None:
+            return frozenset().union(*showing.values())
+        return showing.get(city.slug, frozenset())
+
+    def _showing_read(self) -> dict[str, frozenset[str]]:
+        """Movie ids with a show still to start, by city slug."""
+        found: dict[str, set[str]] = {}
+        rows = (
+            models.Show.objects.filter(start_time__gt=timezone.now())
+            .values_list("movie_id", "screen__theatre__city")
+            .distinct()
+        )
+        for movie_id, city_name in rows:
+            found.setdefault(city_of(city_name).slug, set()).add(str(movie_id))
+        return {slug: frozenset(ids) for slug, ids in found.items()}
+
+    def _seats_read(self) -> dict[tuple[uuid.UUID, int], tuple[int, int]]:
+        """Every screen's seats by tier: (screen id, tier id) to (seats, blocked)."""
+        seats: dict[tuple[uuid.UUID, int], tuple[int, int]] = {}
+        rows = models.SeatRow.objects.values_list("screen_id", "tier_id", "seat_count", "blocked")
+        for screen_id, tier_id, count, blocked in rows:
+            total, off = seats.get((screen_id, tier_id), (0, 0))
+            seats[(screen_id, tier_id)] = (total + count, off + len(blocked))
+        return seats
+
+    def _cached[T](self, name: str, read: Callable[[], T]) -> T:
+        """``read()``, kept in this process; the cache holds only a token of its
+        generation (a change deletes it), so a page pays one small cache read per index
+        instead of unpickling every movie."""
+        key = f"{INDEX_KEY_PREFIX}{name}"
+        generation = cache.get(key)
+        memo = self._index.get(name)
+        if generation is not None and memo is not None and memo[0] == generation:
+            return memo[1]
+        value = read()
+        generation = uuid.uuid4().hex
+        cache.set(key, generation, self.INDEX_TTL_SECONDS)
+        self._index[name] = (generation, value)
+        return value
 
     def movie_get(self, *, movie_id: str) -> Movie:
         movie = self._movie(movie_id)
+        credits = tuple(
+            Credit(name=credit.name, role=credit.role, kind=credit.kind)
+            for credit in movie.credits.all()
+        )
         return Movie(
             movie_id=str(movie.id),
             title=movie.title,
@@ -134,49 +246,123 @@ class LocalCatalog(CatalogSource):
             duration_mins=movie.duration_mins,
             age_rating=movie.age_rating,
             release_date=movie.release_date,
-            language=movie.language,
-            format=movie.format,
+            language=", ".join(movie.languages),
+            format=", ".join(movie.formats),
             genres=tuple(movie.genres),
+            languages=tuple(movie.languages),
+            formats=tuple(movie.formats),
+            vote_count=movie.vote_count,
+            trailer_url=movie.trailer_url,
+            credits=credits,
         )
 
     def theatre_shows_for_date(self, *, movie_id: str, day: date) -> tuple[TheatreShows, ...]:
-        movie = self._movie(movie_id)
-        start, end = _local_day_bounds(day)
-        shows = (
-            models.Show.objects.filter(movie=movie, start_time__gte=start, start_time__lt=end)
-            .select_related("screen__theatre")
-            .prefetch_related("prices__tier", "screen__rows")
-            .order_by("screen__theatre__name", "start_time")
+        return self.theatre_shows_for_days(movie_id=movie_id, days=(day,))[day]
+
+    def theatre_shows_for_days(
+        self, *, movie_id: str, days: Sequence[date], city: City | None = None
+    ) -> dict[date, tuple[TheatreShows, ...]]:
+        """Two queries (the shows with their theatres, their prices), read as plain
+        values, whatever the number of days, theatres and shows; the movie and the
+        screens' seat counts come from indexes kept like the movie list, and the answer
+        is kept in the process until the catalog changes (or a minute passes)."""
+        movie = self._movie_card(movie_id)
+        key = (movie.movie_id, tuple(sorted(set(days))), city.slug if city else "")
+        generation = str(
+            cache.get_or_set(
+                f"{INDEX_KEY_PREFIX}listings", uuid.uuid4().hex, self.INDEX_TTL_SECONDS
+            )
         )
-        by_theatre: dict[uuid.UUID, tuple[models.Theatre, list[ShowTime]]] = {}
-        for show in shows:
-            rows, prices = _priced_rows(show)
-            if not rows:
+        kept = self._listings.get(key)
+        if kept is not None and kept[0] == generation:
+            return kept[1]
+        found = self._theatre_shows_read(movie, days, city)
+        if len(self._listings) >= self.LISTINGS_SIZE:
+            self._listings.clear()
+        self._listings[key] = (generation, found)
+        return found
+
+    def _theatre_shows_read(
+        self, movie: MovieCard, days: Sequence[date], city: City | None
+    ) -> dict[date, tuple[TheatreShows, ...]]:
+        wanted = set(days)
+        start, end = _local_day_bounds(min(wanted))[0], _local_day_bounds(max(wanted))[1]
+        shows = models.Show.objects.filter(
+            movie_id=movie.movie_id, start_time__gte=start, start_time__lt=end
+        ).order_by("screen__theatre__name", "screen__theatre_id", "start_time")
+        if city is not None:
+            shows = shows.filter(screen__theatre__city__iexact=city.name)
+        show_rows = list(
+            shows.values_list(
+                "id",
+                "start_time",
+                "format",
+                "language",
+                "screen_id",
+                "screen__name",
+                "screen__theatre_id",
+                "screen__theatre__name",
+                "screen__theatre__address",
+                "screen__theatre__lat",
+                "screen__theatre__lng",
+                "screen__theatre__cancellation_available",
+                "screen__theatre__city",
+            )
+        )
+        prices: dict[uuid.UUID, dict[int, Decimal]] = {}
+        for show_id, tier_id, price in models.ShowPrice.objects.filter(
+            show_id__in=[row[0] for row in show_rows], price__gt=0
+        ).values_list("show_id", "tier_id", "price"):
+            prices.setdefault(show_id, {})[tier_id] = price
+        seats = self._cached("seats", self._seats_read)
+        main_language = movie.languages[0] if movie.languages else ""
+        by_day: dict[date, dict[Any, tuple[tuple, list[ShowTime]]]] = {d: {} for d in wanted}
+        for show_id, start_time, fmt, language, screen_id, screen_name, *theatre in show_rows:
+            day = timezone.localtime(start_time).date()
+            priced = {
+                tier: price
+                for tier, price in prices.get(show_id, {}).items()
+                if (screen_id, tier) in seats
+            }
+            if day not in wanted or not priced:
                 continue  # nothing on sale
-            theatre = show.screen.theatre
-            show_times = by_theatre.setdefault(theatre.id, (theatre, []))[1]
+            show_times = by_day[day].setdefault(theatre[0], (tuple(theatre), []))[1]
             show_times.append(
                 ShowTime(
-                    show_id=str(show.id),
-                    start_time=show.start_time,
-                    price=min(price.price for price in prices.values()),
-                    capacity=sum(row.seat_count for row in rows),
-                    blocked_count=sum(len(row.blocked) for row in rows),
-                    screen_name=show.screen.name,
+                    show_id=str(show_id),
+                    start_time=start_time,
+                    price=min(priced.values()),
+                    capacity=sum(seats[(screen_id, tier)][0] for tier in priced),
+                    blocked_count=sum(seats[(screen_id, tier)][1] for tier in priced),
+                    screen_name=screen_name,
+                    format=fmt or DEFAULT_FORMAT,
+                    language=language or main_language,
                 )
             )
-        return tuple(
-            TheatreShows(
-                theatre_id=str(theatre.id),
-                name=theatre.name,
-                address=theatre.address,
-                lat=theatre.lat,
-                lng=theatre.lng,
-                cancellation_available=theatre.cancellation_available,
-                shows=tuple(show_times),
+        return {
+            day: tuple(
+                TheatreShows(
+                    theatre_id=str(theatre_id),
+                    name=name,
+                    address=address,
+                    lat=lat,
+                    lng=lng,
+                    cancellation_available=cancellation,
+                    shows=tuple(show_times),
+                    city=city_of(city_name),
+                )
+                for (
+                    theatre_id,
+                    name,
+                    address,
+                    lat,
+                    lng,
+                    cancellation,
+                    city_name,
+                ), show_times in theatres.values()
             )
-            for theatre, show_times in by_theatre.values()
-        )
+            for day, theatres in by_day.items()
+        }
 
     def show_get(self, *, show_id: str, max_age: float | None = None) -> Show:
         """Nothing but this project sells a local show's seats, so ``max_age`` bounds only
@@ -232,6 +418,20 @@ class LocalCatalog(CatalogSource):
                     self._layouts.clear()
                 self._layouts[signature] = layout
         return layout
+
+    def movie_card_get(self, *, movie_id: str) -> MovieCard:
+        return self._movie_card(movie_id)
+
+    def _movie_card(self, movie_id: str) -> MovieCard:
+        """The movie's card from the index. Raises ``MovieNotFound``."""
+        movies = self.movies_all()
+        memo = self._by_id
+        if memo is None or memo[0] is not movies:
+            memo = self._by_id = (movies, {movie.movie_id: movie for movie in movies})
+        card = memo[1].get(canonical_id(movie_id) or "")
+        if card is None:
+            raise MovieNotFound(details={"movieId": str(movie_id)})
+        return card
 
     def _movie(self, movie_id: str) -> models.Movie:
         pk = canonical_id(movie_id)

@@ -223,10 +223,10 @@ def test_shows_after_midnight_india_time_are_on_their_own_days_page(client, serv
         service.show_add(
             movie, theatre, service_time(timezone.make_aware(datetime.combine(day, at)))
         )
-    page = client.get(f"/movies/{movie}/buytickets/{day}/").content.decode()
+    page = client.get(f"/movies/{movie}/buytickets/{day}/?city=mumbai").content.decode()
     assert "12:45 AM" in page
     assert "03:30 AM" in page
-    before = client.get(f"/movies/{movie}/buytickets/{day - timedelta(days=1)}/")
+    before = client.get(f"/movies/{movie}/buytickets/{day - timedelta(days=1)}/?city=mumbai")
     assert "No shows of RRR" in before.content.decode()
     listed = APIClient().get(f"/api/v1/movies/{movie}/shows", {"date": day.isoformat()}).json()
     assert [s["startTime"] for s in listed["theatres"][0]["shows"]] == [
@@ -243,7 +243,7 @@ def test_an_unknown_movie_is_404_on_both_sources(client, db, settings, source):
             settings.BMS_API_URL = BASE
             LambdaStandIn().install(mocked)  # it answers the shows of any movie with 200
         response = APIClient().get(f"/api/v1/movies/{UNKNOWN}/shows", {"date": day})
-        page = client.get(f"/movies/{UNKNOWN}/buytickets/{day}/")
+        page = client.get(f"/movies/{UNKNOWN}/buytickets/{day}/?city=mumbai")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "MOVIE_NOT_FOUND"
     assert page.status_code == 404
@@ -254,10 +254,10 @@ def test_the_services_status_stands_only_until_our_own_count_knows_better(
 ):
     day = timezone.localtime(timezone.now() + timedelta(days=1)).date()
     service.shows[show]["status"] = "sold_out"
-    page = client.get(f"/movies/{movie}/buytickets/{day}/").content.decode()
+    page = client.get(f"/movies/{movie}/buytickets/{day}/?city=mumbai").content.decode()
     assert "Sold out" in page
     assert f"/shows/{show}/seats/" not in page
     client.get(f"/shows/{show}/seats/")  # someone opens its seat map: 27 of 30 seats free
-    page = client.get(f"/movies/{movie}/buytickets/{day}/").content.decode()
+    page = client.get(f"/movies/{movie}/buytickets/{day}/?city=mumbai").content.decode()
     assert "Sold out" not in page
     assert "from ₹350 · Available" in page

@@ -258,7 +258,7 @@ def test_proceed_on_a_seat_taken_meanwhile_answers_with_the_picker(site, show, o
     assert [h.user_id for h in get_store().holds_list()] == [other_user.id]
 
 
-def test_show_time_buttons_name_the_screen(client, show):
+def test_show_time_buttons_name_the_format_and_the_screen(client, show):
     day = timezone.localtime(show.start_time).date()
     html = client.get(f"/movies/{show.movie_id}/buytickets/{day}/").content.decode()
-    assert '<span class="showtime__what">Audi 1</span>' in html
+    assert '<span class="showtime__what">2D · Audi 1</span>' in html

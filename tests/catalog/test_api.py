@@ -23,7 +23,18 @@ def test_movie_list_shape_and_pagination(api, db):
     body = response.json()
     assert body["pagination"] == {"limit": 1, "offset": 1, "hasMore": False}
     [movie] = body["movies"]
-    assert set(movie) == {"movieId", "title", "thumbnailUrl", "rating", "durationMins", "genres"}
+    assert set(movie) == {
+        "movieId",
+        "title",
+        "thumbnailUrl",
+        "rating",
+        "voteCount",
+        "durationMins",
+        "genres",
+        "languages",
+        "formats",
+        "releaseDate",
+    }
     assert movie["title"] == "B"
     assert movie["rating"] is None
 
@@ -50,6 +61,12 @@ def test_movie_detail_shape(api, db):
         "language": "Hindi",
         "format": "2D",
         "genres": ["Action", "Thriller"],
+        "languages": ["Hindi"],
+        "formats": ["2D"],
+        "voteCount": 0,
+        "trailerUrl": "",
+        "cast": [],
+        "crew": [],
     }
 
 
@@ -76,12 +93,16 @@ def test_shows_for_date_shape(api, show):
     [theatre] = body["theatres"]
     assert theatre["geo"] == {"lat": 18.99, "lng": 72.82}
     assert theatre["cancellationAvailable"] is True
+    assert theatre["city"] == {"slug": "mumbai", "name": "Mumbai"}
     assert theatre["shows"] == [
         {
             "showId": str(show.id),
             "startTime": timezone.localtime(show.start_time).isoformat(),
             "price": 150.0,
             "status": "AVAILABLE",
+            "format": "2D",
+            "language": "Hindi",
+            "screenName": "Audi 1",
         }
     ]
     assert theatre["shows"][0]["startTime"].endswith("+05:30")

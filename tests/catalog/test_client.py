@@ -104,9 +104,9 @@ def test_while_the_trial_runs_every_other_call_is_refused():
 def test_pages_answer_at_once_while_the_breaker_is_open(clock, mocked, client, db):
     mocked.get(f"{BASE}/movies", body=requests.ConnectTimeout("no route"))
     for _ in range(3):
-        assert client.get("/").status_code == 503
+        assert client.get("/?city=mumbai").status_code == 503
     assert len(mocked.calls) == 3
-    response = client.get("/")
+    response = client.get("/?city=mumbai")
     assert response.status_code == 503
     assert response["Retry-After"] == "15"
     assert "Movie listings are unavailable right now" in response.content.decode()

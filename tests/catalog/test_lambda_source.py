@@ -596,3 +596,38 @@ def test_a_list_read_whole_in_one_pass_is_read_once_and_kept(lambda_catalog, ser
     lambda_catalog.movie_list(limit=20, offset=100)
     offsets = [call.request.params["offset"] for call in mocked.calls]
     assert offsets == ["0", "100"]  # no ties, so no second pass; then the cache
+
+
+def test_a_lambda_movie_has_its_languages_and_formats_as_lists(lambda_catalog, mocked):
+    mocked.get(f"{BASE}/movies/{MOVIE_ID}", json={**MOVIE, "language": "Telugu, Hindi"})
+    movie = lambda_catalog.movie_get(movie_id=MOVIE_ID)
+    assert (movie.languages, movie.formats) == (("Telugu", "Hindi"), ("2D", "IMAX"))
+    assert (movie.vote_count, movie.trailer_url, movie.credits) == (None, "", ())
+
+
+def test_a_lambda_theatre_is_in_the_city_its_address_ends_in(lambda_catalog, mocked):
+    mocked.get(f"{BASE}/movies/{MOVIE_ID}", json=MOVIE)
+    show = {"startTime": "2025-12-17T15:30:00+00:00", "price": 300, "status": "active"}
+    theatres = [
+        {
+            "theatreId": new_id(),
+            "name": name,
+            "address": address,
+            "shows": [{**show, "showId": new_id()}],
+        }
+        for name, address in [
+            ("A", "Lower Parel, Mumbai"),
+            ("B", "Koramangala, Bangalore 560095"),
+            ("C", None),
+        ]
+    ]
+    on_day(mocked, "2025-12-16", [])
+    on_day(mocked, "2025-12-17", theatres)
+    found = lambda_catalog.theatre_shows_for_date(movie_id=MOVIE_ID, day=date(2025, 12, 17))
+    assert [(t.name, t.city.name) for t in found] == [
+        ("A", "Mumbai"),
+        ("B", "Bengaluru"),
+        ("C", "Other"),
+    ]
+    assert lambda_catalog.movies_showing(city=None) is None
+    assert lambda_catalog.cities()[-1].name == "Other"

@@ -97,3 +97,109 @@ def test_shows_for_date_group_by_theatre_and_skip_unpriced_shows(catalog, db):
     assert [s.start_time for s in theatres[0].shows] == [evening - timedelta(hours=3), evening]
     assert theatres[0].shows[0].price == Decimal("150.00")
     assert (theatres[0].shows[0].capacity, theatres[0].shows[0].blocked_count) == (10, 1)
+
+
+def test_a_movie_carries_its_languages_formats_votes_trailer_cast_and_crew(catalog, db):
+    from catalog.domain import Credit
+    from catalog.models import Credit as CreditRow
+
+    movie = factories.movie_create(
+        languages=["Hindi", "Tamil"],
+        formats=["2D", "IMAX"],
+        vote_count=4210,
+        trailer_url="https://example.test/trailer",
+    )
+    CreditRow.objects.create(movie=movie, kind="crew", name="Ritu Sen", role="Director")
+    CreditRow.objects.create(
+        movie=movie, kind="cast", name="Naina Kapoor", role="Meera", position=1
+    )
+    CreditRow.objects.create(movie=movie, kind="cast", name="Arjun Mehra", role="Vikram")
+    loaded = catalog.movie_get(movie_id=str(movie.id))
+    assert (loaded.languages, loaded.formats) == (("Hindi", "Tamil"), ("2D", "IMAX"))
+    assert (loaded.language, loaded.format) == ("Hindi, Tamil", "2D, IMAX")
+    assert (loaded.vote_count, loaded.trailer_url) == (4210, "https://example.test/trailer")
+    assert loaded.cast == (Credit("Arjun Mehra", "Vikram"), Credit("Naina Kapoor", "Meera"))
+    assert loaded.crew == (Credit("Ritu Sen", "Director", "crew"),)
+    [card] = catalog.movies_all()
+    assert card.cast_names == ("Arjun Mehra", "Naina Kapoor")
+    assert (card.languages, card.formats, card.vote_count) == (
+        ("Hindi", "Tamil"),
+        ("2D", "IMAX"),
+        4210,
+    )
+
+
+def test_a_show_has_its_own_format_and_language_else_2d_and_the_main_language(catalog, db):
+    movie = factories.movie_create(languages=["Telugu", "Hindi"], formats=["2D", "IMAX"])
+    theatre = factories.theatre_create(city="Bengaluru", address="Koramangala, Bengaluru")
+    tomorrow = timezone.localtime() + timedelta(days=1)
+    first = tomorrow.replace(hour=10, minute=0, second=0, microsecond=0)
+    factories.show_create(
+        movie=movie,
+        screen=factories.screen_create(theatre, "IMAX"),
+        start_time=first,
+        format="IMAX",
+        language="Hindi",
+    )
+    factories.show_create(
+        movie=movie,
+        screen=factories.screen_create(theatre, "Audi 2"),
+        start_time=first + timedelta(hours=3),
+    )
+    [listed] = catalog.theatre_shows_for_date(movie_id=str(movie.id), day=first.date())
+    assert listed.city.slug == "bengaluru"
+    assert [(s.format, s.language, s.screen_name) for s in listed.shows] == [
+        ("IMAX", "Hindi", "IMAX"),
+        ("2D", "Telugu", "Audi 2"),
+    ]
+
+
+def test_shows_of_several_days_are_read_in_a_fixed_number_of_queries(
+    catalog, db, django_assert_num_queries
+):
+    movie = factories.movie_create()
+    start = (timezone.localtime() + timedelta(days=1)).replace(hour=10, minute=0)
+    for n in range(6):
+        screen = factories.screen_create(factories.theatre_create(f"Cinema {n}"), "Audi 1")
+        for day in range(3):
+            factories.show_create(
+                movie=movie, screen=screen, start_time=start + timedelta(days=day)
+            )
+    days = [start.date() + timedelta(days=d) for d in range(4)]
+    with django_assert_num_queries(5):  # the movie index (2) and the seats index (1), cold
+        found = catalog.theatre_shows_for_days(movie_id=str(movie.id), days=days)
+    assert [sum(len(t.shows) for t in found[day]) for day in days] == [6, 6, 6, 0]
+    with django_assert_num_queries(0):  # kept until the catalog changes
+        again = catalog.theatre_shows_for_days(movie_id=str(movie.id), days=days)
+    assert again == found
+    factories.show_create(movie=movie, screen=screen, start_time=start + timedelta(days=3))
+    with django_assert_num_queries(5):  # a change clears the indexes too: all afresh
+        changed = catalog.theatre_shows_for_days(movie_id=str(movie.id), days=days)
+    assert [sum(len(t.shows) for t in changed[day]) for day in days] == [6, 6, 6, 1]
+
+
+def test_cities_and_what_is_showing_where(catalog, db):
+    from catalog.domain import City
+
+    mumbai, pune = City("mumbai", "Mumbai"), City("pune", "Pune")
+    playing = factories.show_create(screen=factories.screen_create(factories.theatre_create()))
+    factories.theatre_create("E-Square", city="Pune", address="University Road, Pune")
+    factories.show_create(
+        movie=factories.movie_create("Over"),
+        start_time=timezone.now() - timedelta(hours=1),
+        screen=factories.screen_create(factories.theatre_create("Old", city="Pune")),
+    )
+    assert catalog.cities() == (mumbai, pune)
+    assert catalog.movies_showing(city=mumbai) == {str(playing.movie_id)}
+    assert catalog.movies_showing(city=pune) == frozenset()
+    assert catalog.movies_showing(city=None) == {str(playing.movie_id)}
+
+
+def test_the_movie_index_follows_changes_made_through_the_models(catalog, db):
+    movie = factories.movie_create()
+    assert [card.title for card in catalog.movies_all()] == ["Monsoon Express"]
+    movie.title = "Monsoon Express 2"
+    movie.save()
+    assert [card.title for card in catalog.movies_all()] == ["Monsoon Express 2"]
+    factories.theatre_create(city="Delhi")
+    assert [city.name for city in catalog.cities()] == ["Delhi"]

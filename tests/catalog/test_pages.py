@@ -6,6 +6,7 @@ import pytest
 import responses
 from django.utils import timezone
 
+from tests import factories
 from tests.catalog.lambda_service import LambdaStandIn
 from tests.catalog.test_lambda_source import BASE, MOVIE, MOVIE_ID, SEATMAP, SHOW_ID
 
@@ -88,7 +89,7 @@ def test_lambda_outage_is_a_friendly_503_page(client, db, settings):
     settings.BMS_API_URL = BASE
     with responses.RequestsMock() as mocked:
         mocked.get(f"{BASE}/movies", body="", status=500)
-        response = client.get("/")
+        response = client.get("/?city=mumbai")
     assert response.status_code == 503
     assert "Movie listings are unavailable right now" in response.content.decode()
 
@@ -99,7 +100,7 @@ def test_pages_show_the_lambda_catalog(client, db, settings):
         mocked.get(f"{BASE}/movies", json={"movies": [MOVIE], "pagination": {}})
         mocked.get(f"{BASE}/movies/{MOVIE_ID}", json=MOVIE)
         mocked.get(f"{BASE}/shows/{SHOW_ID}/seatmap", json=SEATMAP)
-        home = client.get("/").content.decode()
+        home = client.get("/?city=mumbai").content.decode()
         movie = client.get(f"/movies/{MOVIE_ID}/").content.decode()
         seats = client.get(f"/shows/{SHOW_ID}/seats/").content.decode()
     assert "RRR" in home
@@ -109,13 +110,16 @@ def test_pages_show_the_lambda_catalog(client, db, settings):
     assert 'data-state="held" aria-label="B1, Standard, held by someone else"' in seats
 
 
-def test_home_lists_every_lambda_movie_past_a_hundred(client, db, settings):
+def test_every_lambda_movie_past_a_hundred_is_listed(client, db, settings):
     settings.BMS_API_URL = BASE
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
         service = LambdaStandIn().install(mocked)
         for n in range(113):
             service.movie_add(f"Movie {n:03}", release_date=f"2025-0{1 + n % 7}-01")
-        home = client.get("/").content.decode()
+        listed = [
+            client.get("/movies/", {"city": "mumbai", "page": page}).content.decode()
+            for page in range(1, 6)
+        ]
         api = [
             movie["movieId"]
             for offset in range(0, 120, 20)
@@ -123,8 +127,9 @@ def test_home_lists_every_lambda_movie_past_a_hundred(client, db, settings):
                 "movies"
             ]
         ]
-    assert home.count('class="movie-card"') == 113
-    assert all(f"/movies/{movie_id}/" in home for movie_id in service.movies)
+    html = "".join(listed)
+    assert html.count('class="movie-card"') == 113
+    assert all(f"/movies/{movie_id}/" in html for movie_id in service.movies)
     assert sorted(api) == sorted(service.movies)
 
 
@@ -136,17 +141,63 @@ def test_one_bad_movie_does_not_take_the_home_page_down(client, db, settings):
         service.movie_add("")
         service.movie_add(None, thumbnail_url=None)
         service.movie_add("No poster", thumbnail_url=None)
-        response = client.get("/")
+        response = client.get("/?city=mumbai")
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count('class="movie-card"') == 2
     assert 'src="/static/posters/placeholder.svg" alt="Poster of No poster"' in html
 
 
-def test_home_lists_every_local_movie_past_a_hundred(client, db):
+def test_every_local_movie_past_a_hundred_is_listed_page_by_page(client, db):
     from catalog.models import Movie
 
-    Movie.objects.bulk_create(Movie(title=f"Same title {n % 3}") for n in range(205))
-    html = client.get("/").content.decode()
+    factories.theatre_create()
+    soon = timezone.localdate() + timedelta(days=30)
+    Movie.objects.bulk_create(
+        Movie(title=f"Same title {n % 3}", release_date=soon) for n in range(205)
+    )
+    pages = [client.get("/movies/", {"page": page}).content.decode() for page in range(1, 10)]
+    html = "".join(pages)
     assert html.count('class="movie-card"') == 205
     assert all(f"/movies/{pk}/" in html for pk in Movie.objects.values_list("pk", flat=True))
+    assert 'rel="next"' not in pages[8]
+
+
+def test_movie_page_lists_formats_languages_votes_cast_crew_and_trailer(client, db):
+    from catalog.models import Credit
+
+    movie = factories.movie_create(
+        languages=["Hindi", "Tamil"],
+        formats=["2D", "IMAX"],
+        vote_count=48_213,
+        trailer_url="https://example.test/trailer",
+    )
+    Credit.objects.create(movie=movie, kind="cast", name="Arjun Mehra", role="Vikram Rao")
+    Credit.objects.create(movie=movie, kind="crew", name="Ritu Sen", role="Director")
+    html = client.get(f"/movies/{movie.id}/").content.decode()
+    assert '<li class="chip">2D</li><li class="chip">IMAX</li>' in html
+    assert '<li class="chip chip--language">Hindi</li>' in html
+    assert "48.2K votes" in html
+    assert 'href="https://example.test/trailer"' in html
+    assert 'Arjun Mehra</span> <span class="credit-list__role">as Vikram Rao' in html
+    assert 'Ritu Sen</span> <span class="credit-list__role">Director' in html
+
+
+@pytest.mark.parametrize(
+    ("count", "shown"),
+    [(0, "0"), (950, "950"), (1000, "1K"), (48_213, "48.2K"), (1_250_000, "1.2M")],
+)
+def test_vote_counts_read_as_people_read_them(count, shown):
+    from catalog.templatetags.catalog_tags import votes
+
+    assert votes(count) == shown
+
+
+def test_movie_url_is_the_movie_page_as_reversed():
+    from django.urls import reverse
+
+    from catalog.templatetags.catalog_tags import movie_url
+
+    movie_id = "6f1c2a4e-8d1b-4c3a-9e2f-1a2b3c4d5e6f"
+    assert movie_url(movie_id) == reverse("catalog:movie-detail", args=[movie_id])
+    assert movie_url(movie_id) == f"/movies/{movie_id}/"
