@@ -4,7 +4,7 @@ from django.http import HttpResponseBadRequest
 from django.urls import path
 
 from booking import staff_views as views
-from booking.models import Booking, SoldSeat
+from booking.models import Booking, SoldSeat, StaffCinema
 from bookmyshow.money import rupees
 
 
@@ -110,3 +110,12 @@ class SoldSeatAdmin(ReadOnlyAdmin):
     list_display = ["seat_id", "show_id", "booking"]
     search_fields = ["show_id", "seat_id", "booking__ticket_code", "booking__user__username"]
     list_select_related = ["booking"]
+
+
+@admin.register(StaffCinema)
+class StaffCinemaAdmin(admin.ModelAdmin):
+    """Which cinema a staff member works at: the door's page offers its shows of the day."""
+
+    list_display = ["user", "theatre_name", "theatre_id"]
+    search_fields = ["user__username", "theatre_name"]
+    autocomplete_fields = ["user"]

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from booking import selectors, services
 from booking.domain import Customer, HoldStatus, OrderStatus, indian_mobile
+from booking.tickets import SCAN_MAX_LENGTH
 from bookmyshow.api import (
     ApiSerializer,
     IdField,
@@ -125,8 +126,27 @@ class OrderCreateInput(ApiSerializer):
 
 
 class CheckInInput(ApiSerializer):
-    ticketCode = StrictCharField(max_length=20)
-    showId = IdField()
+    """Either ``scan``, the QR code's text as the scanner read it (``showId`` optional:
+    without it the ticket is admitted to its own show), or ``ticketCode`` as typed with
+    the ``showId`` of the show the door is letting in."""
+
+    scan = StrictCharField(
+        required=False, max_length=SCAN_MAX_LENGTH, help_text="The ticket's QR code text."
+    )
+    ticketCode = StrictCharField(required=False, max_length=20)
+    showId = IdField(required=False)
+
+    def validate(self, data: dict) -> dict:
+        if "scan" in data:
+            if "ticketCode" in data:
+                raise serializers.ValidationError(
+                    {"ticketCode": ["Give scan, or ticketCode, not both."]}
+                )
+        elif "ticketCode" not in data:
+            raise serializers.ValidationError({"scan": ["This field is required (or ticketCode)."]})
+        elif "showId" not in data:
+            raise serializers.ValidationError({"showId": ["Required with ticketCode."]})
+        return data
 
 
 # -- output ---------------------------------------------------------------------------------
@@ -217,7 +237,7 @@ class CheckInOutput(ApiSerializer):
     ticketCode = serializers.CharField(source="booking.ticket_code")
     showId = serializers.CharField(source="booking.show_id")
     movieTitle = serializers.CharField(source="booking.movie_title")
-    seats = serializers.ListField(child=serializers.CharField(), source="booking.seat_ids")
+    seats = serializers.ListField(child=serializers.CharField(), source="booking.active_seat_ids")
     customerName = serializers.CharField(source="booking.customer_name")
     checkedInAt = serializers.DateTimeField(source="checked_in_at")
 
@@ -360,6 +380,9 @@ class CheckInApi(APIView):
     def post(self, request: Request) -> Response:
         body = parse_body(CheckInInput, request)
         check_in = services.ticket_check_in(
-            ticket_code=body["ticketCode"], show_id=body["showId"], now=timezone.now()
+            scan=body.get("scan"),
+            ticket_code=body.get("ticketCode"),
+            show_id=body.get("showId"),
+            now=timezone.now(),
         )
         return Response(CheckInOutput(check_in).data)

@@ -289,6 +289,31 @@ class AlreadyCheckedIn(BookingError):
         )
 
 
+class ScanInvalid(BookingError):
+    """The scanned text is not a QR code this site issued: forged, altered or another
+    code altogether."""
+
+    status_code = 400
+    code = "INVALID_SCAN"
+    message = "This is not one of our tickets' QR codes (or it was altered). Type the ticket code."
+
+
+class TicketCancelled(BookingError):
+    """The ticket was cancelled (details.status: CANCELLED, or REFUNDED once its refund
+    was paid out; details.cancelledAt)."""
+
+    status_code = 409
+    code = "TICKET_CANCELLED"
+
+    def __init__(self, booking, status: str):
+        when = timezone.localtime(booking.cancelled_at)
+        state = "cancelled and refunded" if status == "REFUNDED" else "cancelled"
+        super().__init__(
+            f"Not valid: ticket {booking.ticket_code} was {state} on {when:%d %b, %I:%M %p}.",
+            details={"status": status, "cancelledAt": when.isoformat()},
+        )
+
+
 def error_from_code(code: str, detail: str = "") -> BookingError:
     """The error a store step reported as ``code`` (the API's own codes, which the Redis
     scripts use too), with its ``detail`` (seats, a status, a limit)."""

@@ -9,7 +9,15 @@ from django.db.models.functions import Lower
 
 class Booking(models.Model):
     """A paid order. Its id is the order id; everything shown on the ticket is copied here
-    so the record stands on its own, whatever happens to the store or the catalog."""
+    so the record stands on its own, whatever happens to the store or the catalog.
+
+    A cancellation keeps the booking: its seats move to ``cancelled_seat_ids`` (their
+    ``SoldSeat`` rows are deleted, so the seats can be sold again), and once every seat
+    is cancelled the booking is CANCELLED and no longer admitted at the door."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "CONFIRMED"
+        CANCELLED = "CANCELLED"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     hold_id = models.UUIDField()
@@ -35,6 +43,9 @@ class Booking(models.Model):
     expires_at = models.DateTimeField()  # end of its payment window
     confirmed_at = models.DateTimeField()
     checked_in_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.CONFIRMED)
+    cancelled_seat_ids = models.JSONField(default=list, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)  # the last cancellation
 
     class Meta:
         ordering = ["-created_at"]
@@ -57,6 +68,22 @@ class Booking(models.Model):
     def amount(self):
         return self.tickets_amount + self.convenience_fee
 
+    @property
+    def active_seat_ids(self) -> list[str]:
+        """The seats still valid: sold and not cancelled."""
+        cancelled = set(self.cancelled_seat_ids)
+        return [seat for seat in self.seat_ids if seat not in cancelled]
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def cancelled_state(self) -> str:
+        """What the door says of a cancelled ticket: CANCELLED, or REFUNDED once every
+        refund of it was paid out."""
+        return "CANCELLED"
+
 
 class SoldSeat(models.Model):
     """The last line of defence: a seat of a show can be sold once, whatever the store
@@ -78,3 +105,21 @@ class SoldSeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seat_id} of show {self.show_id}"
+
+
+class StaffCinema(models.Model):
+    """The cinema a staff member works at: the door's check-in page offers that cinema's
+    shows of the day. Staff without one see every cinema's."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_cinema"
+    )
+    theatre_id = models.CharField(max_length=64, help_text="The cinema's id in the catalog.")
+    theatre_name = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name = "staff member's cinema"
+        verbose_name_plural = "staff members' cinemas"
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.theatre_name}"

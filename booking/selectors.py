@@ -8,11 +8,12 @@ from datetime import date, datetime
 
 from django.contrib.auth.models import User
 from django.db.models import Count
+from django.utils import timezone
 
 from booking import sales
 from booking.domain import Hold, Order, ShowClaims
 from booking.errors import HoldNotFound, NotYours, OrderNotFound
-from booking.models import Booking, SoldSeat
+from booking.models import Booking, SoldSeat, StaffCinema
 from booking.seats import SeatState, is_on_sale, seat_states
 from booking.stores import get_store
 from catalog.domain import Availability, Show, ShowTime, TheatreShows
@@ -292,3 +293,46 @@ def _user_ids(username: str) -> set[int] | None:
     if not username:
         return None
     return set(User.objects.filter(username__icontains=username).values_list("pk", flat=True))
+
+
+# -- at the door --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DoorShow:
+    """A show of the day with tickets sold, as the door's check-in page offers it."""
+
+    show_id: str
+    movie_title: str
+    theatre_name: str
+    screen_name: str
+    start: datetime
+    tickets: int
+    checked_in: int
+
+
+def door_shows_today(*, user: User, now: datetime) -> list[DoorShow]:
+    """Today's shows (an India day) with tickets sold, at the staff member's cinema
+    (``StaffCinema``; every cinema's for staff without one), by start time."""
+    day = timezone.localdate(now)
+    bookings = Booking.objects.filter(
+        show_start__date=day, status=Booking.Status.CONFIRMED
+    ).order_by("show_start", "show_id")
+    cinema = StaffCinema.objects.filter(user=user).first()
+    if cinema is not None:
+        bookings = bookings.filter(theatre_id=cinema.theatre_id)
+    shows: dict[str, DoorShow] = {}
+    for booking in bookings.only(
+        "show_id", "movie_title", "theatre_name", "screen_name", "show_start", "checked_in_at"
+    ):
+        seen = shows.get(booking.show_id)
+        shows[booking.show_id] = DoorShow(
+            show_id=booking.show_id,
+            movie_title=booking.movie_title,
+            theatre_name=booking.theatre_name,
+            screen_name=booking.screen_name,
+            start=booking.show_start,
+            tickets=(seen.tickets if seen else 0) + 1,
+            checked_in=(seen.checked_in if seen else 0) + (booking.checked_in_at is not None),
+        )
+    return list(shows.values())

@@ -28,6 +28,7 @@ from booking.errors import (
     OrphanSeat,
     SeatUnavailable,
     StoreUnavailable,
+    TicketCancelled,
     TicketNotFound,
     TooManySeats,
     UnknownSeat,
@@ -39,6 +40,7 @@ from booking.pricing import price_seats
 from booking.seats import sales_close_at, seat_states
 from booking.stores import get_store
 from booking.stores.base import HoldRequest, OrderRequest, SeatClaim
+from booking.tickets import ticket_code_from_scan
 from bookmyshow.ratelimit import rate_limit_hit
 from catalog.domain import Show
 from catalog.errors import ShowCancelled, ShowNotFound
@@ -461,22 +463,42 @@ class CheckIn:
     checked_in_at: datetime
 
 
-def ticket_check_in(*, ticket_code: str, show_id: str, now: datetime) -> CheckIn:
-    """Admit the ticket ``ticket_code`` to ``show_id`` once.
+def ticket_check_in(
+    *,
+    now: datetime,
+    scan: str | None = None,
+    ticket_code: str | None = None,
+    show_id: str | None = None,
+) -> CheckIn:
+    """Admit a ticket once: named by its QR code's text (``scan``, signed; see
+    ``booking.tickets``) or by its code as typed. With ``show_id`` (the show the door is
+    letting in), a ticket for another show is refused; without one, the ticket is
+    admitted to its own show. A partly cancelled ticket admits its remaining seats.
 
-    Raises ``TicketNotFound``, ``WrongShow`` (details name the ticket's show) or
-    ``AlreadyCheckedIn`` (details say when). Two scans at once admit one of them.
+    Raises ``ScanInvalid``, ``TicketNotFound``, ``TicketCancelled`` (details say whether
+    it was refunded), ``WrongShow`` (details name the ticket's show) or
+    ``AlreadyCheckedIn`` (details say when). Two scans at once admit one of them, and a
+    cancellation racing a scan either refuses the scan or is itself refused.
     """
-    booking = Booking.objects.filter(ticket_code=ticket_code.strip().upper()).first()
+    if scan is not None:
+        ticket_code = ticket_code_from_scan(scan)
+    code = (ticket_code or "").strip().upper()
+    booking = Booking.objects.filter(ticket_code=code).first()
     if booking is None:
         raise TicketNotFound(details={"ticketCode": ticket_code})
-    if booking.show_id != show_id:
+    if booking.is_cancelled:
+        raise TicketCancelled(booking, booking.cancelled_state)
+    if show_id is not None and booking.show_id != show_id:
         raise WrongShow(booking)
-    admitted = Booking.objects.filter(pk=booking.pk, checked_in_at__isnull=True).update(
-        checked_in_at=now
-    )
+    # One conditional write decides between two scans, and between a scan and a
+    # cancellation (which writes only while the ticket is unused, and vice versa).
+    admitted = Booking.objects.filter(
+        pk=booking.pk, checked_in_at__isnull=True, status=Booking.Status.CONFIRMED
+    ).update(checked_in_at=now)
+    booking.refresh_from_db()
     if not admitted:
-        booking.refresh_from_db(fields=["checked_in_at"])
+        if booking.is_cancelled:
+            raise TicketCancelled(booking, booking.cancelled_state)
         assert booking.checked_in_at is not None  # admitted by the request that won
         raise AlreadyCheckedIn(booking.checked_in_at)
     return CheckIn(booking=booking, checked_in_at=now)

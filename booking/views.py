@@ -12,7 +12,6 @@ import secrets
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -33,6 +32,7 @@ from booking.grid import seat_grid_drawing
 from booking.models import Booking
 from booking.picker import PickerRequest, SeatPicker, seat_picker_get
 from booking.pricing import price_seats
+from booking.tickets import ticket_qr_svg
 from bookmyshow.api import iso
 from bookmyshow.clients import HtmxHttpRequest, client_address, user_id
 from bookmyshow.text import is_token
@@ -249,17 +249,8 @@ def hold_release(request: HtmxHttpRequest, hold_id: str) -> HttpResponse:
 
 
 def _ticket_svg(order: Order) -> str:
-    start = timezone.localtime(order.show.start_time)
-    payload = "\n".join(
-        [
-            order.ticket_code or "",
-            order.show.movie_title,
-            f"{order.show.theatre_name} {order.show.screen_name}".strip(),
-            start.strftime("%Y-%m-%d %H:%M"),
-            "Seats " + " ".join(order.seat_ids),
-        ]
-    )
-    return segno.make(payload, error="m").svg_inline(scale=4, dark="#222", border=2)
+    """The ticket's QR code: its signed scan text alone (``booking.tickets``)."""
+    return ticket_qr_svg(order.ticket_code or "")
 
 
 @login_required

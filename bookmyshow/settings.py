@@ -335,6 +335,9 @@ elif _store_scheme != "memory":
         "KEY_PREFIX": BOOKING_STORE["OPTIONS"]["KEY_PREFIX"],
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
+# The key that signs the text of a ticket's QR code (booking/tickets.py). Rotating it
+# makes every QR code printed before unreadable at the door (the typed ticket code works).
+TICKET_SIGNING_KEY = env_str("TICKET_SIGNING_KEY", "") or SECRET_KEY
 try:
     CONVENIENCE_FEE_PER_TICKET = Decimal(env_str("CONVENIENCE_FEE_PER_TICKET", "0"))
 except ArithmeticError:
