@@ -1,11 +1,19 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponseBadRequest
 from django.urls import path
 
 from booking import staff_views as views
-from booking.models import Booking, SoldSeat, StaffCinema
+from booking.models import (
+    Booking,
+    CancellationPolicy,
+    RefundTier,
+    SoldSeat,
+    StaffCinema,
+)
 from bookmyshow.money import rupees
+from catalog.models import Theatre
 
 
 def _staff(view, permission: str):
@@ -119,3 +127,71 @@ class StaffCinemaAdmin(admin.ModelAdmin):
     list_display = ["user", "theatre_name", "theatre_id"]
     search_fields = ["user__username", "theatre_name"]
     autocomplete_fields = ["user"]
+
+
+class RefundTierInline(admin.TabularInline):
+    model = RefundTier
+    extra = 1
+    verbose_name = "refund share"
+    verbose_name_plural = "refund shares (the earliest tier a cancellation is in time for)"
+
+
+class CancellationPolicyForm(forms.ModelForm):
+    """The cinema is chosen from the local catalog's cinemas (typed as an id for a
+    catalog of another source); its name is copied from the catalog."""
+
+    class Meta:
+        model = CancellationPolicy
+        fields = [
+            "theatre_id",
+            "theatre_name",
+            "offers_cancellation",
+            "cutoff_minutes",
+            "fee_refunded",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        theatres = {str(t.id): f"{t.name}, {t.city}" for t in Theatre.objects.all()}
+        if theatres:
+            self.fields["theatre_id"] = forms.ChoiceField(
+                label="Cinema", choices=sorted(theatres.items(), key=lambda item: str(item[1]))
+            )
+            self.fields["theatre_name"].required = False
+            self.fields["theatre_name"].help_text = "Left empty: the catalog's name."
+        self._theatre_names = theatres
+
+    def clean(self):
+        data = super().clean() or {}
+        if not data.get("theatre_name") and data.get("theatre_id") in self._theatre_names:
+            data["theatre_name"] = self._theatre_names[data["theatre_id"]]
+        if not data.get("theatre_name"):
+            self.add_error("theatre_name", "Name the cinema.")
+        return data
+
+
+@admin.register(CancellationPolicy)
+class CancellationPolicyAdmin(admin.ModelAdmin):
+    """Cinemas without a policy here follow the catalog's "Cancellation available" with
+    the default policy (20 min cut-off, 75 % up to 2 h before, 50 % after, no fee)."""
+
+    form = CancellationPolicyForm
+    list_display = [
+        "theatre_name",
+        "offers_cancellation",
+        "cutoff_minutes",
+        "shares",
+        "fee_refunded",
+    ]
+    list_filter = ["offers_cancellation", "fee_refunded"]
+    search_fields = ["theatre_name", "theatre_id"]
+    inlines = [RefundTierInline]
+
+    @admin.display(description="Refund shares")
+    def shares(self, policy: CancellationPolicy) -> str:
+        return (
+            ", ".join(
+                f"{tier.percent}% from {tier.minutes_before} min" for tier in policy.tiers.all()
+            )
+            or "none (0%)"
+        )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from booking import sales
 from booking.domain import Hold, Order, ShowClaims
 from booking.errors import HoldNotFound, NotYours, OrderNotFound
-from booking.models import Booking, SoldSeat, StaffCinema
+from booking.models import Booking, Refund, SoldSeat, StaffCinema
 from booking.seats import SeatState, is_on_sale, seat_states
 from booking.stores import get_store
 from catalog.domain import Availability, Show, ShowTime, TheatreShows
@@ -55,6 +55,8 @@ def seat_map_get(*, show_id: str) -> SeatMap:
     sold = sales.sold_seat_ids(show_id=show.show_id)
     if sold - claims.sold:
         sales.sales_converge(show_id=show.show_id, store_sold=claims.sold)
+    if claims.sold - sold and sales.releases_converge(show_id=show.show_id, store_sold=claims.sold):
+        claims = get_store().show_claims(show.show_id)
     return SeatMap(
         show=show,
         states=seat_states(show, sold=sold, claims=claims),
@@ -336,3 +338,8 @@ def door_shows_today(*, user: User, now: datetime) -> list[DoorShow]:
             checked_in=(seen.checked_in if seen else 0) + (booking.checked_in_at is not None),
         )
     return list(shows.values())
+
+
+def refunds_of(*, order_id: str) -> list[Refund]:
+    """The refunds of a paid order, newest first."""
+    return list(Refund.objects.filter(booking_id=order_id))

@@ -19,9 +19,10 @@ from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from booking import selectors, services
@@ -35,6 +36,7 @@ from booking.pricing import price_seats
 from booking.tickets import ticket_qr_svg
 from bookmyshow.api import iso
 from bookmyshow.clients import HtmxHttpRequest, client_address, user_id
+from bookmyshow.money import rupees
 from bookmyshow.text import is_token
 from catalog.sources import get_catalog
 
@@ -265,6 +267,14 @@ def order_detail(request: HtmxHttpRequest, order_id: str) -> HttpResponse:
             "status": order.status.value,
             "countdown": _countdown(order),
             "ticket_svg": _ticket_svg(order) if order.status is OrderStatus.CONFIRMED else "",
+            "cancellation": (
+                services.cancellation_preview(
+                    user_id=user_id(request), order_id=order_id, seat_ids=None, now=timezone.now()
+                )
+                if order.status is OrderStatus.CONFIRMED
+                else None
+            ),
+            "refunds": selectors.refunds_of(order_id=order_id) if order.ticket_code else [],
             "payment_key": secrets.token_urlsafe(16),
             "pick_again_url": seats_url(order.show.show_id),
         },
@@ -291,6 +301,43 @@ def order_cancel(request: HtmxHttpRequest, order_id: str) -> HttpResponse:
     order = services.order_cancel(user_id=user_id(request), order_id=order_id)
     messages.info(request, "Your order was cancelled and the seats released.")
     return redirect_to(request, seats_url(order.show.show_id))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ticket_cancel(request: HtmxHttpRequest, order_id: str) -> HttpResponse:
+    """Cancel a paid booking: GET shows the refund for the seats ticked (all by default)
+    under the cinema's policy; POST cancels them."""
+    seats = (
+        request.POST.getlist("seats") if request.method == "POST" else request.GET.getlist("seats")
+    )
+    seat_ids = seats or None
+    if request.method == "POST":
+        cancellation = services.booking_cancel(
+            user_id=user_id(request), order_id=order_id, seat_ids=seat_ids, now=timezone.now()
+        )
+        refund = cancellation.refund
+        assert refund is not None  # a paid booking's cancellation records one
+        messages.success(
+            request,
+            f"Cancelled seat{pluralize(refund.seat_ids)} {', '.join(refund.seat_ids)}. "
+            f"Refund of {rupees(refund.amount)} recorded; it reaches your payment method "
+            "in 5 to 7 working days.",
+        )
+        return redirect_to(request, reverse("booking:order-detail", args=[order_id]))
+    order = selectors.order_get(user_id=user_id(request), order_id=order_id)
+    preview = services.cancellation_preview(
+        user_id=user_id(request), order_id=order_id, seat_ids=seat_ids, now=timezone.now()
+    )
+    return render(
+        request,
+        "booking/ticket_cancel.html",
+        {
+            "order": order,
+            "preview": preview,
+            "ticked": set(seat_ids or order.seat_ids),
+        },
+    )
 
 
 @login_required

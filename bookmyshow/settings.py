@@ -239,7 +239,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # A hold's status appears in two responses (a hold, and a hold as created): one name.
-    "ENUM_NAME_OVERRIDES": {"HoldStatusEnum": "booking.domain.HoldStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "HoldStatusEnum": "booking.domain.HoldStatus",
+        "OrderStatusEnum": "booking.domain.OrderStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "bookmyshow.api_docs.error_table",

@@ -443,8 +443,17 @@ class RedisBookingStore(BookingStore):
         show = self.keys.show(sale.show_id)
         self._step(
             "SALE_RECORD",
-            [*self._counters(show, facts), show.order(sale.order_id)],
+            [*self._counters(show, facts), show.order(sale.order_id), show.released(sale.order_id)],
             [self._clock(), sale.order_id, csv(sale.seat_ids), SHOW_KEYS_TTL_MS],
+        )
+
+    @guarded(write=True)
+    def sale_release(self, sale: Sale) -> None:
+        show = self.keys.show(sale.show_id)
+        self._step(
+            "SALE_RELEASE",
+            [show.claims, show.versions, show.released(sale.order_id)],
+            [self._clock(), sale.order_id, csv(sorted(sale.seat_ids)), SHOW_KEYS_TTL_MS],
         )
 
     # -- reads ----------------------------------------------------------------------------

@@ -363,7 +363,7 @@ return reply('OK', '', KEYS[6])
 """
 )
 
-# KEYS: claims, versions, stats, user counter, client counter, order
+# KEYS: claims, versions, stats, user counter, client counter, order, released seats
 # ARGV: clock, order id, seats, show keys ttl ms
 SALE_RECORD = (
     PRELUDE
@@ -371,7 +371,9 @@ SALE_RECORD = (
 local sold = ARGV[2] .. '|0'
 local newly = {}
 for _, seat in ipairs(split(ARGV[3])) do
-  if redis.call('HGET', KEYS[1], seat) ~= sold then newly[#newly + 1] = seat end
+  if redis.call('HGET', KEYS[1], seat) ~= sold and redis.call('SISMEMBER', KEYS[7], seat) == 0 then
+    newly[#newly + 1] = seat
+  end
 end
 claim(KEYS[1], KEYS[2], newly, sold)
 if redis.call('EXISTS', KEYS[6]) == 1 then
@@ -380,6 +382,20 @@ end
 redis.call('HDEL', KEYS[4], ARGV[2])
 redis.call('HDEL', KEYS[5], ARGV[2])
 touch(ARGV[4], KEYS[1], KEYS[2])
+return reply('OK', '')
+"""
+)
+
+# KEYS: claims, versions, released seats of the sale. ARGV: clock, order id, seats, ttl.
+# The sale's claims on the seats go (others' claims stay); the seats are remembered as
+# released, so a late SALE_RECORD of the same sale does not claim them again.
+SALE_RELEASE = (
+    PRELUDE
+    + """
+local seats = split(ARGV[3])
+redis.call('SADD', KEYS[3], unpack(seats))
+release(KEYS[1], KEYS[2], seats, ARGV[2])
+touch(ARGV[4], KEYS[1], KEYS[2], KEYS[3])
 return reply('OK', '')
 """
 )
@@ -441,6 +457,7 @@ SCRIPTS = {
     "ORDER_PAYMENT_START": ORDER_PAYMENT_START,
     "ORDER_PAYMENT_FAIL": ORDER_PAYMENT_FAIL,
     "SALE_RECORD": SALE_RECORD,
+    "SALE_RELEASE": SALE_RELEASE,
     "RECORDS_READ": RECORDS_READ,
     "CLAIMS_READ": CLAIMS_READ,
     "SEATS_CLAIMED": SEATS_CLAIMED,
