@@ -20,6 +20,7 @@ from django.utils import timezone
 from booking.domain import Customer, Order, OrderStatus, Sale, ShowSnapshot
 from booking.errors import OrderNotFound, OrderNotPending, SeatUnavailable, StoreUnavailable
 from booking.models import Booking, SoldSeat
+from booking.notifications import booking_confirmation_queue
 from booking.stores import get_store
 
 logger = logging.getLogger(__name__)
@@ -86,6 +87,7 @@ def sale_commit(
                     SoldSeat(booking=booking, show_id=order.show.show_id, seat_id=seat_id)
                     for seat_id in order.seat_ids
                 )
+                booking_confirmation_queue(booking)  # sent once this commits
             _sold_memo.pop(order.show.show_id, None)
             return booking
         except IntegrityError:

@@ -44,11 +44,13 @@ from booking.errors import (
     WrongShow,
 )
 from booking.models import Booking, CancellationPolicy, Refund, SoldSeat
+from booking.notifications import cancellation_confirmation_queue
 from booking.pricing import price_seats
 from booking.seats import sales_close_at, seat_states
 from booking.stores import get_store
 from booking.stores.base import HoldRequest, OrderRequest, SeatClaim
 from booking.tickets import ticket_code_from_scan
+from bookmyshow.mail import outbox_retry
 from bookmyshow.money import money
 from bookmyshow.ratelimit import rate_limit_hit
 from catalog.domain import Show
@@ -513,6 +515,7 @@ def booking_cancel(
             created_at=now,
             refunded_at=now if not quote.amount else None,
         )
+        cancellation_confirmation_queue(booking, refund)  # sent once this commits
     sales.sale_release_quietly(booking, quote.seat_ids)
     return Cancellation(order=sales.order_from_booking(booking), refund=refund)
 
@@ -620,6 +623,7 @@ def _paid(booking: Booking, *, user_id: int, idempotency_key: str | None) -> Ord
 class SweepReport:
     sales_recorded: int  # committed sales the store had not recorded
     sales_released: int  # cancelled sales whose seats were given back to the store again
+    mails_sent: int  # e-mail that had failed, sent now
     records_purged: int  # holds and orders forgotten
 
 
@@ -651,6 +655,7 @@ def bookings_sweep(*, keep_for: timedelta, now: datetime) -> SweepReport:
         sales_recorded=recorded,
         sales_released=released,
         records_purged=store.purge(keep_for=keep_for),
+        mails_sent=outbox_retry(now=now).sent,
     )
 
 

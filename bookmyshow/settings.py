@@ -338,6 +338,61 @@ elif _store_scheme != "memory":
         "KEY_PREFIX": BOOKING_STORE["OPTIONS"]["KEY_PREFIX"],
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
+
+
+# E-mail ----------------------------------------------------------------------------------
+# EMAIL_URL names the backend: console:// (the default with DJANGO_DEBUG=1: messages are
+# printed), file:///var/mail/bms (one file per message), smtp://user:password@host:587
+# (smtp+tls:// for STARTTLS, smtps:// for TLS from the start), locmem:// or dummy://.
+def email_settings(url: str) -> dict[str, Any]:
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    backends = {
+        "console": "console",
+        "file": "filebased",
+        "smtp": "smtp",
+        "smtp+tls": "smtp",
+        "smtps": "smtp",
+        "locmem": "locmem",
+        "dummy": "dummy",
+    }
+    if parts.scheme not in backends:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL must start with one of {', '.join(f'{s}://' for s in backends)}."
+        )
+    out: dict[str, Any] = {
+        "EMAIL_BACKEND": f"django.core.mail.backends.{backends[parts.scheme]}.EmailBackend"
+    }
+    if parts.scheme == "file":
+        if not parts.path:
+            raise ImproperlyConfigured("EMAIL_URL file:// needs a directory: file:///var/mail/bms")
+        out["EMAIL_FILE_PATH"] = unquote(parts.path)
+    elif backends[parts.scheme] == "smtp":
+        out |= {
+            "EMAIL_HOST": parts.hostname or "localhost",
+            "EMAIL_PORT": parts.port or (465 if parts.scheme == "smtps" else 25),
+            "EMAIL_HOST_USER": unquote(parts.username or ""),
+            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+            "EMAIL_USE_TLS": parts.scheme == "smtp+tls",
+            "EMAIL_USE_SSL": parts.scheme == "smtps",
+            "EMAIL_TIMEOUT": 10,
+        }
+    return out
+
+
+EMAIL_URL = env_str("EMAIL_URL", "console://" if DEBUG else "smtp://localhost:25")
+globals().update(email_settings(EMAIL_URL))
+# Where links in e-mail point: the site as its users reach it.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "BookMyShow <tickets@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A message that could not be sent is tried again by the sweeper this many times in all.
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 5, minimum=1)
+# How long an e-mail verification link works.
+EMAIL_VERIFICATION_SECONDS = env_int("EMAIL_VERIFICATION_SECONDS", 24 * 3600, minimum=60)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 24 * 3600, minimum=60)
+
 # The key that signs the text of a ticket's QR code (booking/tickets.py). Rotating it
 # makes every QR code printed before unreadable at the door (the typed ticket code works).
 TICKET_SIGNING_KEY = env_str("TICKET_SIGNING_KEY", "") or SECRET_KEY

@@ -27,5 +27,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Recorded {report.sales_recorded} sales the store had missed; "
             f"freed the seats of {report.sales_released} recent cancellations again; "
+            f"sent {report.mails_sent} e-mails that had failed; "
             f"removed {report.records_purged} ended holds and orders."
         )
