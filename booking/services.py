@@ -53,6 +53,7 @@ from booking.tickets import ticket_code_from_scan
 from bookmyshow.mail import outbox_retry
 from bookmyshow.money import money
 from bookmyshow.ratelimit import rate_limit_hit
+from bookmyshow.signin_help import email_verified_check
 from catalog.domain import Show
 from catalog.errors import MovieNotFound, ShowCancelled, ShowNotFound
 from catalog.sources import get_catalog
@@ -149,7 +150,9 @@ def _seat_claim(show: Show, seat_ids: Sequence[str]) -> SeatClaim:
 
 
 def _seat_changes_limit(user_id: int) -> None:
-    """Hold creation and seat changes share one limit per user, through every door."""
+    """Hold creation and seat changes share one limit per user, through every door, and
+    need a verified e-mail address (an account made through the sign-up form)."""
+    email_verified_check(user_id)
     rate_limit_hit(
         scope="hold", ident=str(user_id), rate=settings.HOLD_RATE_LIMIT, message=HOLD_RATE_MESSAGE
     )

@@ -9,13 +9,14 @@ with a conditional update, so two sweepers never send one twice.
 
 import base64
 import logging
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import MIMEPart
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -67,8 +68,30 @@ def mail_queue(mail: Mail, *, key: str) -> OutboxMail | None:
     )
     if not created:
         return None
-    transaction.on_commit(lambda: outbox_send(row.pk))
+    transaction.on_commit(lambda: _send_soon(row.pk))
     return row
+
+
+SENDER_THREAD = "outbox-send"
+
+
+def _send_soon(row_id) -> None:
+    """Right after the commit: in a thread of its own (``EMAIL_SEND_IN_BACKGROUND``), so
+    a slow mail server never holds up the answer to the payment; a process that dies
+    first leaves the message to the sweeper."""
+    if not settings.EMAIL_SEND_IN_BACKGROUND:
+        outbox_send(row_id)
+        return
+    threading.Thread(
+        target=_send_in_thread, args=(row_id,), name=SENDER_THREAD, daemon=True
+    ).start()
+
+
+def _send_in_thread(row_id) -> None:
+    try:
+        outbox_send(row_id)
+    finally:
+        connections.close_all()  # this thread's own connection
 
 
 def _message(row: OutboxMail) -> EmailMultiAlternatives:

@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "bookmyshow.signin_help.pending_verification",
             ],
             # Every amount on a page is written by one filter: {{ amount|rupees }}.
             "builtins": ["bookmyshow.templatetags.money"],
@@ -387,10 +388,14 @@ globals().update(email_settings(EMAIL_URL))
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "BookMyShow <tickets@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Send each message in a thread of its own right after the commit (0: in the request).
+EMAIL_SEND_IN_BACKGROUND = env_bool("EMAIL_SEND_IN_BACKGROUND", True)
 # A message that could not be sent is tried again by the sweeper this many times in all.
 EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 5, minimum=1)
 # How long an e-mail verification link works.
 EMAIL_VERIFICATION_SECONDS = env_int("EMAIL_VERIFICATION_SECONDS", 24 * 3600, minimum=60)
+PASSWORD_RESET_RATE_LIMIT = env_rate("PASSWORD_RESET_RATE_LIMIT", "5/hour")
+VERIFY_RESEND_RATE_LIMIT = env_rate("VERIFY_RESEND_RATE_LIMIT", "5/hour")
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 24 * 3600, minimum=60)
 
 # The key that signs the text of a ticket's QR code (booking/tickets.py). Rotating it

@@ -2,6 +2,7 @@
 never failing the booking, retried by the sweeper; the ticket's QR inline and an .ics
 that parses."""
 
+import threading
 from datetime import timedelta
 from email import message_from_bytes
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 from booking import services
 from booking.models import Booking
 from booking.notifications import QR_CID, booking_confirmation_queue
+from bookmyshow.mail import SENDER_THREAD
 from bookmyshow.models import OutboxMail
 from bookmyshow.settings import email_settings
 from tests.booking.test_staff import paid_order
@@ -170,3 +172,17 @@ def test_a_bad_email_url_is_refused_at_start_up():
 
     with pytest.raises(ImproperlyConfigured, match="EMAIL_URL must start with one of"):
         email_settings("gopher://mail")
+
+
+def test_the_ticket_goes_out_from_a_thread_of_its_own(
+    transactional_db, user, show, settings, mailoutbox
+):
+    settings.EMAIL_SEND_IN_BACKGROUND = True
+    paid = paid_order(user, show, ["B1"])
+    for thread in threading.enumerate():
+        if thread.name == SENDER_THREAD:
+            thread.join(timeout=10)
+    assert [message.subject for message in mailoutbox] == [
+        f"Your ticket {paid.ticket_code}: {show.movie.title}"
+    ]
+    assert OutboxMail.objects.get().status == "SENT"

@@ -230,7 +230,8 @@ def test_signup_logs_in_and_returns_to_the_show(client, show):
     )
     assert response["Location"] == f"/shows/{show.id}/seats/?seats=B1"
     assert [m.message for m in get_messages(response.wsgi_request)] == [
-        "Welcome, Meera! Your account is ready."
+        "Welcome, Meera! We sent a link to meera@example.com: open it to verify your "
+        "address, and you can book seats."
     ]
     assert client.get("/bookings/").status_code == 200
 
