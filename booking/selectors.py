@@ -2,9 +2,11 @@
 database's record of what was sold. Paid orders are read from the database, which is the
 record of every ticket; the store supplies the rest. Callers pass canonical ids."""
 
+import logging
 import zlib
 from dataclasses import dataclass
 from datetime import date, datetime
+from urllib.parse import urlencode
 
 from django.contrib.auth.models import User
 from django.db.models import Count
@@ -17,7 +19,10 @@ from booking.models import Booking, Refund, SoldSeat, StaffCinema
 from booking.seats import SeatState, is_on_sale, seat_states
 from booking.stores import get_store
 from catalog.domain import Availability, Show, ShowTime, TheatreShows
+from catalog.errors import CatalogError
 from catalog.sources import get_catalog
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,3 +348,106 @@ def door_shows_today(*, user: User, now: datetime) -> list[DoorShow]:
 def refunds_of(*, order_id: str) -> list[Refund]:
     """The refunds of a paid order, newest first."""
     return list(Refund.objects.filter(booking_id=order_id))
+
+
+# -- the ticket ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SeatLine:
+    tier_name: str  # "" for sales made before tiers were recorded
+    seat_ids: tuple[str, ...]
+    price: str | None  # each seat's price as sold
+
+
+@dataclass(frozen=True, slots=True)
+class TicketDetails:
+    """What a ticket shows beyond the sale's record, from the catalog when it answers
+    (the ticket is still shown when it does not)."""
+
+    booking: Booking
+    seat_lines: tuple[SeatLine, ...]
+    address: str
+    map_url: str
+    poster_url: str
+    duration_mins: int | None
+
+
+def _seat_lines(booking: Booking, seat_ids: list[str]) -> tuple[SeatLine, ...]:
+    lines: dict[str, list[str]] = {}
+    prices: dict[str, str | None] = {}
+    for seat in seat_ids:
+        tier = booking.seat_tiers.get(seat, {})
+        name = tier.get("name", "")
+        lines.setdefault(name, []).append(seat)
+        prices[name] = tier.get("price")
+    return tuple(SeatLine(name, tuple(seats), prices[name]) for name, seats in lines.items())
+
+
+def _map_url(name: str, address: str, lat: float | None, lng: float | None) -> str:
+    query = f"{lat},{lng}" if lat is not None and lng is not None else f"{name}, {address}"
+    return "https://www.google.com/maps/search/?" + urlencode({"api": 1, "query": query})
+
+
+def ticket_details_get(*, booking: Booking) -> TicketDetails:
+    """The ticket's cinema address and map link, poster and running time, seats by tier."""
+    address, map_url, poster, duration = "", "", "", None
+    try:
+        if booking.movie_id:
+            movie = get_catalog().movie_get(movie_id=booking.movie_id)
+            poster, duration = movie.thumbnail_url, movie.duration_mins
+            listed = get_catalog().theatre_shows_for_date(
+                movie_id=booking.movie_id, day=timezone.localdate(booking.show_start)
+            )
+            theatre = next((t for t in listed if t.theatre_id == booking.theatre_id), None)
+            if theatre is not None:
+                address = theatre.address
+                map_url = _map_url(theatre.name, theatre.address, theatre.lat, theatre.lng)
+    except CatalogError as exc:  # the ticket stands without the catalog's extras
+        logger.info("Ticket %s shown without catalog details: %s", booking.ticket_code, exc)
+    return TicketDetails(
+        booking=booking,
+        seat_lines=_seat_lines(
+            booking, booking.seat_ids if booking.is_cancelled else booking.active_seat_ids
+        ),
+        address=address,
+        map_url=map_url or _map_url(booking.theatre_name, "", None, None),
+        poster_url=poster,
+        duration_mins=duration,
+    )
+
+
+def booking_get(*, user_id: int, order_id: str) -> Booking:
+    """The user's paid booking. Raises ``OrderNotFound`` or ``NotYours``."""
+    booking = sales.booking_get(order_id=order_id)
+    if booking is None:
+        raise OrderNotFound(details={"orderId": order_id})
+    if booking.user_id != user_id:
+        raise NotYours()
+    return booking
+
+
+@dataclass(frozen=True, slots=True)
+class BookingsSplit:
+    upcoming: list[tuple[Order, str]]  # (order, poster url), soonest first
+    past: list[tuple[Order, str]]  # most recent first
+
+
+def bookings_split(*, user_id: int, now: datetime) -> BookingsSplit:
+    """The user's orders on My bookings: shows still to come (soonest first) and those
+    that started (latest first), each with its movie's poster."""
+    orders, _ = order_list(user_id=user_id, limit=200, offset=0)
+    posters: dict[str, str] = {}
+    for order in orders:
+        movie_id = order.show.movie_id
+        if movie_id and movie_id not in posters:
+            try:
+                posters[movie_id] = get_catalog().movie_get(movie_id=movie_id).thumbnail_url
+            except CatalogError:
+                posters[movie_id] = ""
+    with_posters = [(o, posters.get(o.show.movie_id or "", "")) for o in orders]
+    upcoming = [pair for pair in with_posters if pair[0].show.start_time > now]
+    past = [pair for pair in with_posters if pair[0].show.start_time <= now]
+    upcoming.sort(key=lambda pair: pair[0].show.start_time)
+    past.sort(key=lambda pair: pair[0].show.start_time, reverse=True)
+    return BookingsSplit(upcoming=upcoming, past=past)

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from booking import selectors, services
+from booking.calendar import ticket_ics
 from booking.domain import Hold, HoldStatus, Order, OrderStatus
 from booking.errors import OrphanSeat, SeatUnavailable
 from booking.forms import CustomerForm
@@ -275,7 +276,16 @@ def order_detail(request: HtmxHttpRequest, order_id: str) -> HttpResponse:
                 else None
             ),
             "refunds": selectors.refunds_of(order_id=order_id) if order.ticket_code else [],
+            "ticket": (
+                selectors.ticket_details_get(
+                    booking=selectors.booking_get(user_id=user_id(request), order_id=order_id)
+                )
+                if order.ticket_code
+                else None
+            ),
             "payment_key": secrets.token_urlsafe(16),
+            "today": timezone.localdate(),
+            "tomorrow": timezone.localdate() + timedelta(days=1),
             "pick_again_url": seats_url(order.show.show_id),
         },
     )
@@ -342,8 +352,23 @@ def ticket_cancel(request: HtmxHttpRequest, order_id: str) -> HttpResponse:
 
 @login_required
 @require_GET
+def ticket_calendar(request: HtmxHttpRequest, order_id: str) -> HttpResponse:
+    """ "Add to calendar": the ticket as an .ics file."""
+    booking = selectors.booking_get(user_id=user_id(request), order_id=order_id)
+    ticket = selectors.ticket_details_get(booking=booking)
+    length = timedelta(minutes=ticket.duration_mins + 20) if ticket.duration_mins else None
+    response = HttpResponse(
+        ticket_ics(booking, address=ticket.address, length=length),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{booking.ticket_code}.ics"'
+    return response
+
+
+@login_required
+@require_GET
 def my_bookings(request: HtmxHttpRequest) -> HttpResponse:
-    orders, _ = selectors.order_list(user_id=user_id(request), limit=100, offset=0)
+    split = selectors.bookings_split(user_id=user_id(request), now=timezone.now())
     live = selectors.bookings_live(user_id=user_id(request))
     shows = {booking.show_id: selectors.show_get(show_id=booking.show_id) for booking in live}
     return render(
@@ -351,6 +376,8 @@ def my_bookings(request: HtmxHttpRequest) -> HttpResponse:
         "booking/my_bookings.html",
         {
             "live_bookings": [(booking, shows[booking.show_id]) for booking in live],
-            "orders": [(order, order.status.value) for order in orders],
+            "upcoming": split.upcoming,
+            "past": split.past,
+            "sections": [("Upcoming", split.upcoming), ("Past", split.past)],
         },
     )
