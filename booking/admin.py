@@ -3,15 +3,18 @@ from django.contrib import admin
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponseBadRequest
 from django.urls import path
+from django.utils import timezone
 
 from booking import staff_views as views
 from booking.models import (
     Booking,
     CancellationPolicy,
+    Refund,
     RefundTier,
     SoldSeat,
     StaffCinema,
 )
+from booking.reports import refund_totals_by_show
 from bookmyshow.money import rupees
 from catalog.models import Theatre
 
@@ -44,6 +47,11 @@ admin.site.register_urls(  # type: ignore[attr-defined]
         path("live/shows/<id:show_id>/", _staff(views.show_seats, VIEW), name="live-show"),
         path("live/sweep/", _staff(views.sweep, MANAGE), name="live-sweep"),
         path("check-in/", _staff(views.check_in, CHECK_IN), name="check-in"),
+        path(
+            "live/shows/<id:show_id>/sales.csv",
+            _staff(views.show_sales_csv, VIEW),
+            name="live-show-sales",
+        ),
     ]
 )
 
@@ -195,3 +203,77 @@ class CancellationPolicyAdmin(admin.ModelAdmin):
             )
             or "none (0%)"
         )
+
+
+@admin.register(Refund)
+class RefundAdmin(admin.ModelAdmin):
+    """Refunds of cancelled seats: filtered by status and cinema, with totals per show
+    below the list; staff mark them paid out (or failed) once the payment provider says
+    so. Amounts are records: nothing here edits them."""
+
+    list_display = [
+        "ticket",
+        "movie",
+        "cinema",
+        "show_start",
+        "seat_list",
+        "share_percent",
+        "amount_refunded",
+        "status",
+        "created_at",
+    ]
+    list_filter = ["status", ("booking__theatre_name", admin.AllValuesFieldListFilter)]
+    search_fields = ["booking__ticket_code", "booking__customer_email", "booking__show_id"]
+    list_select_related = ["booking"]
+    readonly_fields = [f.name for f in Refund._meta.fields]
+    actions = ["mark_refunded", "mark_failed"]
+    change_list_template = "admin/booking/refund/change_list.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Ticket", ordering="booking__ticket_code")
+    def ticket(self, refund: Refund) -> str:
+        return refund.booking.ticket_code
+
+    @admin.display(description="Movie")
+    def movie(self, refund: Refund) -> str:
+        return refund.booking.movie_title
+
+    @admin.display(description="Cinema", ordering="booking__theatre_name")
+    def cinema(self, refund: Refund) -> str:
+        return refund.booking.theatre_name
+
+    @admin.display(description="Show", ordering="booking__show_start")
+    def show_start(self, refund: Refund):
+        return refund.booking.show_start
+
+    @admin.display(description="Seats")
+    def seat_list(self, refund: Refund) -> str:
+        return ", ".join(refund.seat_ids)
+
+    @admin.display(description="Amount", ordering="amount")
+    def amount_refunded(self, refund: Refund) -> str:
+        return rupees(refund.amount)
+
+    @admin.action(description="Mark as refunded (paid out)")
+    def mark_refunded(self, request, queryset):
+        done = queryset.exclude(status=Refund.Status.REFUNDED).update(
+            status=Refund.Status.REFUNDED, refunded_at=timezone.now()
+        )
+        self.message_user(request, f"{done} refund(s) marked as refunded.")
+
+    @admin.action(description="Mark as failed")
+    def mark_failed(self, request, queryset):
+        done = queryset.filter(status=Refund.Status.PENDING).update(status=Refund.Status.FAILED)
+        self.message_user(request, f"{done} refund(s) marked as failed.")
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None)  # None: a redirect after an action
+        if context is not None and "cl" in context:
+            context["totals"] = refund_totals_by_show(context["cl"].queryset)
+        return response

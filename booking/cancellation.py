@@ -21,7 +21,7 @@ from booking.errors import (
     SeatsNotOnTicket,
 )
 from booking.models import Booking
-from bookmyshow.money import money
+from bookmyshow.money import money, money_split
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,20 +82,20 @@ class RefundQuote:
         return self.tickets_refund + self.fee_refund
 
 
-def _paid_for(booking: Booking, seat_ids: Collection[str]) -> Decimal:
-    """What the tickets of ``seat_ids`` cost, out of the booking's ``tickets_amount``:
-    split by each seat's price as sold (equally for sales made before prices were
-    recorded)."""
-    if set(seat_ids) >= set(booking.seat_ids):
-        return booking.tickets_amount
+def seat_prices(booking: Booking) -> dict[str, Decimal]:
+    """What each seat's ticket cost, out of the booking's ``tickets_amount``: shared by
+    each seat's price as sold (equally for sales made before prices were recorded), the
+    shares adding up to what was paid."""
     weights = {
         seat: Decimal(booking.seat_tiers.get(seat, {}).get("price", "1"))
         for seat in booking.seat_ids
     }
-    total = sum(weights.values(), Decimal(0))
-    if not total:
-        return Decimal("0.00")
-    return money(booking.tickets_amount * sum(weights[s] for s in seat_ids) / total)
+    return money_split(booking.tickets_amount, weights)
+
+
+def _paid_for(booking: Booking, seat_ids: Collection[str]) -> Decimal:
+    prices = seat_prices(booking)
+    return sum((prices[seat] for seat in seat_ids), Decimal("0.00"))
 
 
 def refund_quote(
@@ -115,13 +115,7 @@ def refund_quote(
         raise SeatsNotOnTicket(foreign, active)
     share = policy.share(start=booking.show_start, now=now)
     whole = set(chosen) == set(active)
-    already = booking.cancelled_seat_ids
-    # The last seats cancelled get what is left of the tickets, so no paisa goes missing.
-    paid = (
-        booking.tickets_amount - _paid_for(booking, already)
-        if whole
-        else _paid_for(booking, chosen)
-    )
+    paid = _paid_for(booking, chosen)
     fee_per_seat = booking.convenience_fee / len(booking.seat_ids)
     return RefundQuote(
         seat_ids=chosen,

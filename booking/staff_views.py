@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from booking import selectors, services
+from booking import reports, selectors, services
 from booking.errors import ScanInvalid
 from booking.stores import get_store
 from booking.tickets import SCAN_MAX_LENGTH, SEPARATOR
@@ -191,3 +191,11 @@ def check_in(request: HttpRequest) -> HttpResponse:
         "Ticket check-in",
         {"result": result, "show_id": show_id or "", "shows": shows},
     )
+
+
+def show_sales_csv(request: HttpRequest, show_id: str) -> HttpResponse:
+    """The show's sales summary (sold, refunded, revenue by tier) as a CSV file."""
+    summary = reports.show_sales_summary(show_id=show_id)
+    response = HttpResponse(reports.show_sales_csv(summary), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="sales-{show_id}.csv"'
+    return response
