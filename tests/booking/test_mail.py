@@ -186,3 +186,16 @@ def test_the_ticket_goes_out_from_a_thread_of_its_own(
         f"Your ticket {paid.ticket_code}: {show.movie.title}"
     ]
     assert OutboxMail.objects.get().status == "SENT"
+
+
+def test_staff_see_the_outbox_in_the_admin(client, paid, django_user_model):
+    client.force_login(
+        django_user_model.objects.create_user(
+            "boss", password="pw", is_staff=True, is_superuser=True
+        )
+    )
+    listing = client.get("/admin/bookmyshow/outboxmail/").content.decode()
+    assert f"Your ticket {paid.ticket_code}" in listing
+    row = OutboxMail.objects.get()
+    assert client.get(f"/admin/bookmyshow/outboxmail/{row.pk}/change/").status_code == 200
+    assert client.get("/admin/bookmyshow/pendingemailverification/").status_code == 200
