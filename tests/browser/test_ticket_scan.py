@@ -57,11 +57,11 @@ def test_a_ticket_scans_at_the_door_once_and_a_cancelled_one_never(
     )
     door = new_page(user=staff)
     scan_at_the_door(door, scanned)
-    expect(door.locator("#messages")).to_contain_text(
+    expect(door.locator(".messagelist")).to_contain_text(
         f"Valid: {booking.ticket_code} admitted, seats B1, B2."
     )
     scan_at_the_door(door, scanned)
-    expect(door.locator("#messages")).to_contain_text(
+    expect(door.locator(".messagelist")).to_contain_text(
         re.compile(r"Already used: checked in at \d\d \w{3}, \d\d:\d\d:\d\d [AP]M\.")
     )
 
@@ -75,7 +75,7 @@ def test_a_ticket_scans_at_the_door_once_and_a_cancelled_one_never(
     ).click()
     expect(page.locator("#messages")).to_contain_text("Cancelled seats B4, B5, B6.")
     scan_at_the_door(door, second_scan)
-    expect(door.locator("#messages")).to_contain_text(
+    expect(door.locator(".messagelist")).to_contain_text(
         f"Not valid: ticket {second.ticket_code} was cancelled on"
     )
     assert Booking.objects.get(pk=second.order_id).checked_in_at is None
