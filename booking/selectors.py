@@ -4,7 +4,7 @@ record of every ticket; the store supplies the rest. Callers pass canonical ids.
 
 import logging
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from urllib.parse import urlencode
 
@@ -15,7 +15,7 @@ from django.utils import timezone
 from booking import sales
 from booking.domain import Hold, Order, ShowClaims
 from booking.errors import HoldNotFound, NotYours, OrderNotFound
-from booking.models import Booking, Refund, SoldSeat, StaffCinema
+from booking.models import Booking, CancellationPolicy, Refund, SoldSeat, StaffCinema
 from booking.seats import SeatState, is_on_sale, seat_states
 from booking.stores import get_store
 from catalog.domain import Availability, Show, ShowTime, TheatreShows
@@ -127,8 +127,18 @@ def theatre_shows_list(*, movie_id: str, day: date, now: datetime) -> tuple[List
     on_sale = [s for t in theatres for s in t.shows if is_on_sale(s.start_time, now)]
     claims = get_store().shows_claims([s.show_id for s in on_sale])
     sold = _sold_counts([s.show_id for s in on_sale])
+    # The badge says what a cancellation would meet: a cinema's own policy, else the catalog.
+    offers = dict(
+        CancellationPolicy.objects.filter(
+            theatre_id__in=[t.theatre_id for t in theatres]
+        ).values_list("theatre_id", "offers_cancellation")
+    )
     listed = []
-    for theatre in theatres:
+    for listing in theatres:
+        theatre = replace(
+            listing,
+            cancellation_available=offers.get(listing.theatre_id, listing.cancellation_available),
+        )
         shows = tuple(
             ListedShow(
                 show_time=show_time,

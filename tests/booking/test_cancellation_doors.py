@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from booking.models import Booking, Refund, SoldSeat
+from booking.models import Booking, CancellationPolicy, Refund, SoldSeat
 from tests import factories
 from tests.booking.test_staff import paid_order
 
@@ -134,3 +134,18 @@ def test_the_ticket_page_shows_the_refund_and_cancels(client, user, show):
     assert f"Booking {paid.ticket_code} was cancelled" in page
     assert "On its way" in page
     assert Refund.objects.get().amount == Decimal("375.00")
+
+
+@pytest.mark.parametrize(("in_catalog", "offers"), [(True, False), (False, True)])
+def test_the_badge_follows_the_cinemas_own_policy(client, db, in_catalog, offers):
+    theatre = factories.theatre_create(cancellation_available=in_catalog)
+    show = factories.show_create(screen=factories.screen_create(theatre))
+    day = timezone.localtime(show.start_time).date()
+    url = f"/api/v1/movies/{show.movie_id}/shows?date={day}"
+    assert client.get(url).json()["theatres"][0]["cancellationAvailable"] is in_catalog
+    CancellationPolicy.objects.create(
+        theatre_id=str(theatre.id), theatre_name=theatre.name, offers_cancellation=offers
+    )
+    assert client.get(url).json()["theatres"][0]["cancellationAvailable"] is offers
+    page = client.get(f"/movies/{show.movie_id}/buytickets/{day}/").content.decode()
+    assert ("Cancellation available" in page) is offers
