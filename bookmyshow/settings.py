@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+import django
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -345,7 +346,8 @@ elif _store_scheme != "memory":
 # EMAIL_URL names the backend: console:// (the default with DJANGO_DEBUG=1: messages are
 # printed), file:///var/mail/bms (one file per message), smtp://user:password@host:587
 # (smtp+tls:// for STARTTLS, smtps:// for TLS from the start), locmem:// or dummy://.
-def email_settings(url: str) -> dict[str, Any]:
+def email_mailer(url: str) -> dict[str, Any]:
+    """The ``MAILERS`` entry (Django 6.1's mail settings) that ``url`` names."""
     from urllib.parse import unquote, urlsplit
 
     parts = urlsplit(url)
@@ -362,28 +364,47 @@ def email_settings(url: str) -> dict[str, Any]:
         raise ImproperlyConfigured(
             f"EMAIL_URL must start with one of {', '.join(f'{s}://' for s in backends)}."
         )
-    out: dict[str, Any] = {
-        "EMAIL_BACKEND": f"django.core.mail.backends.{backends[parts.scheme]}.EmailBackend"
-    }
+    options: dict[str, Any] = {}
     if parts.scheme == "file":
         if not parts.path:
             raise ImproperlyConfigured("EMAIL_URL file:// needs a directory: file:///var/mail/bms")
-        out["EMAIL_FILE_PATH"] = unquote(parts.path)
+        options["file_path"] = unquote(parts.path)
     elif backends[parts.scheme] == "smtp":
-        out |= {
-            "EMAIL_HOST": parts.hostname or "localhost",
-            "EMAIL_PORT": parts.port or (465 if parts.scheme == "smtps" else 25),
-            "EMAIL_HOST_USER": unquote(parts.username or ""),
-            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
-            "EMAIL_USE_TLS": parts.scheme == "smtp+tls",
-            "EMAIL_USE_SSL": parts.scheme == "smtps",
-            "EMAIL_TIMEOUT": 10,
+        options = {
+            "host": parts.hostname or "localhost",
+            "port": parts.port or (465 if parts.scheme == "smtps" else 25),
+            "username": unquote(parts.username or ""),
+            "password": unquote(parts.password or ""),
+            "use_tls": parts.scheme == "smtp+tls",
+            "use_ssl": parts.scheme == "smtps",
+            "timeout": 10,
         }
-    return out
+    backend = f"django.core.mail.backends.{backends[parts.scheme]}.EmailBackend"
+    return {"BACKEND": backend, "OPTIONS": options}
+
+
+def email_legacy_settings(mailer: dict[str, Any]) -> dict[str, Any]:
+    """The same mailer as Django 6.0's EMAIL_* settings."""
+    names = {
+        "file_path": "EMAIL_FILE_PATH",
+        "host": "EMAIL_HOST",
+        "port": "EMAIL_PORT",
+        "username": "EMAIL_HOST_USER",
+        "password": "EMAIL_HOST_PASSWORD",
+        "use_tls": "EMAIL_USE_TLS",
+        "use_ssl": "EMAIL_USE_SSL",
+        "timeout": "EMAIL_TIMEOUT",
+    }
+    return {"EMAIL_BACKEND": mailer["BACKEND"]} | {
+        names[key]: value for key, value in mailer["OPTIONS"].items()
+    }
 
 
 EMAIL_URL = env_str("EMAIL_URL", "console://" if DEBUG else "smtp://localhost:25")
-globals().update(email_settings(EMAIL_URL))
+if django.VERSION >= (6, 1):
+    MAILERS = {"default": email_mailer(EMAIL_URL)}
+else:
+    globals().update(email_legacy_settings(email_mailer(EMAIL_URL)))
 # Where links in e-mail point: the site as its users reach it.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "BookMyShow <tickets@localhost>")

@@ -16,7 +16,7 @@ from booking.models import Booking
 from booking.notifications import QR_CID, booking_confirmation_queue
 from bookmyshow.mail import SENDER_THREAD
 from bookmyshow.models import OutboxMail
-from bookmyshow.settings import email_settings
+from bookmyshow.settings import email_legacy_settings, email_mailer
 from tests.booking.test_staff import paid_order
 
 
@@ -133,8 +133,7 @@ def test_cancelling_sends_the_refund(
 
 
 def test_a_file_backend_from_email_url_writes_what_tests_read(tmp_path, settings, paid):
-    for name, value in email_settings(f"file://{tmp_path}").items():
-        setattr(settings, name, value)
+    settings.MAILERS = {"default": email_mailer(f"file://{tmp_path}")}
     row = OutboxMail.objects.get()
     OutboxMail.objects.filter(pk=row.pk).update(status="PENDING")
     from bookmyshow.mail import outbox_send
@@ -147,31 +146,49 @@ def test_a_file_backend_from_email_url_writes_what_tests_read(tmp_path, settings
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("console://", {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}),
+        (
+            "console://",
+            {"BACKEND": "django.core.mail.backends.console.EmailBackend", "OPTIONS": {}},
+        ),
         (
             "smtp+tls://mailer:p%40ss@smtp.example.com:587",
             {
-                "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                "EMAIL_HOST": "smtp.example.com",
-                "EMAIL_PORT": 587,
-                "EMAIL_HOST_USER": "mailer",
-                "EMAIL_HOST_PASSWORD": "p@ss",
-                "EMAIL_USE_TLS": True,
-                "EMAIL_USE_SSL": False,
-                "EMAIL_TIMEOUT": 10,
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": {
+                    "host": "smtp.example.com",
+                    "port": 587,
+                    "username": "mailer",
+                    "password": "p@ss",
+                    "use_tls": True,
+                    "use_ssl": False,
+                    "timeout": 10,
+                },
             },
         ),
     ],
 )
-def test_email_url_names_the_backend(url, expected):
-    assert email_settings(url) == expected
+def test_email_url_names_the_mailer(url, expected):
+    assert email_mailer(url) == expected
+
+
+def test_django_6_0_gets_the_same_mailer_as_email_settings():
+    assert email_legacy_settings(email_mailer("smtps://smtp.example.com")) == {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "smtp.example.com",
+        "EMAIL_PORT": 465,
+        "EMAIL_HOST_USER": "",
+        "EMAIL_HOST_PASSWORD": "",
+        "EMAIL_USE_TLS": False,
+        "EMAIL_USE_SSL": True,
+        "EMAIL_TIMEOUT": 10,
+    }
 
 
 def test_a_bad_email_url_is_refused_at_start_up():
     from django.core.exceptions import ImproperlyConfigured
 
     with pytest.raises(ImproperlyConfigured, match="EMAIL_URL must start with one of"):
-        email_settings("gopher://mail")
+        email_mailer("gopher://mail")
 
 
 def test_the_ticket_goes_out_from_a_thread_of_its_own(
