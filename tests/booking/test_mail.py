@@ -2,6 +2,8 @@
 never failing the booking, retried by the sweeper; the ticket's QR inline and an .ics
 that parses."""
 
+import shutil
+import subprocess
 import threading
 from datetime import timedelta
 from email import message_from_bytes
@@ -14,6 +16,7 @@ from django.utils import timezone
 from booking import services
 from booking.models import Booking
 from booking.notifications import QR_CID, booking_confirmation_queue
+from booking.tickets import ticket_scan_text
 from bookmyshow.mail import SENDER_THREAD
 from bookmyshow.models import OutboxMail
 from bookmyshow.settings import email_legacy_settings, email_mailer
@@ -216,3 +219,16 @@ def test_staff_see_the_outbox_in_the_admin(client, paid, django_user_model):
     row = OutboxMail.objects.get()
     assert client.get(f"/admin/bookmyshow/outboxmail/{row.pk}/change/").status_code == 200
     assert client.get("/admin/bookmyshow/pendingemailverification/").status_code == 200
+
+
+def test_the_mails_qr_code_reads_as_the_tickets_scan_text(paid, mailoutbox, tmp_path):
+    zbarimg = shutil.which("zbarimg")
+    if zbarimg is None:
+        pytest.fail("zbarimg is missing: .ci/run installs Debian's zbar-tools.")
+    png = next(p for p in parts(mailoutbox[0]) if p.get_content_type() == "image/png")
+    image = tmp_path / "qr.png"
+    image.write_bytes(png.get_payload(decode=True))
+    read = subprocess.run(
+        [zbarimg, "--raw", "-q", str(image)], capture_output=True, text=True, timeout=30, check=True
+    )
+    assert read.stdout.strip() == ticket_scan_text(paid.ticket_code)
