@@ -18,31 +18,18 @@ from dataclasses import dataclass
 from math import hypot
 
 from booking.errors import NotEnoughSeats
-from catalog.domain import Seat, SeatLayout, SeatRow, seat_sort_key
+from catalog.domain import SeatLayout, SeatRow, Segment, seat_sort_key
 
 # The sweet spot is about two-thirds of the way back from the screen, in the middle.
 SWEET_SPOT_DEPTH = 2 / 3
 # A column off the middle costs half as much as a row off the sweet spot.
 COLUMN_WEIGHT = 0.5
 
-Segment = tuple[Seat, ...]
-
 
 def row_offset(layout: SeatLayout, row: SeatRow) -> int:
     """Columns a row is moved right to centre it in the hall, as the map draws it."""
     last = row.seats[-1].column if row.seats else 0
     return (layout.width - last) // 2
-
-
-def row_segments(row: SeatRow) -> tuple[Segment, ...]:
-    """The row's seats split at its aisles (a gap in the columns)."""
-    segments: list[list[Seat]] = []
-    for seat in row.seats:
-        if segments and seat.column == segments[-1][-1].column + 1:
-            segments[-1].append(seat)
-        else:
-            segments.append([seat])
-    return tuple(tuple(segment) for segment in segments)
 
 
 def _run_lengths(free: Sequence[bool]) -> list[int]:
@@ -90,13 +77,10 @@ def _avoidable(runs: Sequence[int], count: int) -> bool:
 
 
 def segments_with(layout: SeatLayout, seat_ids: Collection[str]) -> Iterator[Segment]:
-    """The segments that hold any of ``seat_ids``: all the rule needs to look at."""
-    rows = {layout.seats_by_id[s].row for s in seat_ids if s in layout.seats_by_id}
-    for row in layout.rows:
-        if row.label in rows:
-            for segment in row_segments(row):
-                if any(seat.seat_id in seat_ids for seat in segment):
-                    yield segment
+    """The segments that hold any of ``seat_ids``, each once: all the rule needs to look
+    at."""
+    segments = (layout.segment_of.get(seat_id) for seat_id in seat_ids)
+    yield from dict.fromkeys(segment for segment in segments if segment is not None)
 
 
 def stranded_seats(
@@ -147,12 +131,6 @@ def stranded_by_release(
     return sorted(alone, key=seat_sort_key)
 
 
-def _segment_of(layout: SeatLayout, seat_id: str) -> Segment:
-    seat = layout.seats_by_id[seat_id]
-    row = next(row for row in layout.rows if row.label == seat.row)
-    return next(segment for segment in row_segments(row) if seat in segment)
-
-
 def tap_block(
     layout: SeatLayout, taken: Collection[str], seat_id: str, quantity: int
 ) -> tuple[str, ...]:
@@ -161,7 +139,7 @@ def tap_block(
     seat is taken."""
     if seat_id in taken or quantity < 1:
         return ()
-    segment = [seat.seat_id for seat in _segment_of(layout, seat_id)]
+    segment = [seat.seat_id for seat in layout.segment_of[seat_id]]
     start = end = segment.index(seat_id)
     while end - start + 1 < quantity and end + 1 < len(segment) and segment[end + 1] not in taken:
         end += 1
@@ -216,7 +194,7 @@ def _blocks(
             continue
         offset = row_offset(layout, row)
         row_off = abs(index - ideal_row)
-        for segment in row_segments(row):
+        for segment in row.segments():
             for start in range(len(segment) - size + 1):
                 seats = segment[start : start + size]
                 if any(seat.seat_id in taken for seat in seats):
@@ -296,6 +274,6 @@ def seats_together(layout: SeatLayout, seat_ids: Collection[str]) -> bool:
     """Whether the seats are one block: adjacent, in one segment of one row."""
     if not seat_ids or any(s not in layout.seats_by_id for s in seat_ids):
         return False
-    segment = [seat.seat_id for seat in _segment_of(layout, next(iter(seat_ids)))]
+    segment = [seat.seat_id for seat in layout.segment_of[next(iter(seat_ids))]]
     positions = sorted(segment.index(s) if s in segment else -1 for s in seat_ids)
     return positions[0] >= 0 and positions == list(range(positions[0], positions[-1] + 1))

@@ -91,6 +91,9 @@ class Seat:
     type: str = "regular"
 
 
+Segment = tuple[Seat, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class SeatRow:
     """One row as drawn: its seats in order; ``column`` gaps between seats are aisles."""
@@ -99,6 +102,16 @@ class SeatRow:
     tier: str
     seats: tuple[Seat, ...]
 
+    def segments(self) -> tuple[Segment, ...]:
+        """The row's seats split at its aisles: the blocks of seats side by side."""
+        segments: list[list[Seat]] = []
+        for seat in self.seats:
+            if segments and seat.column == segments[-1][-1].column + 1:
+                segments[-1].append(seat)
+            else:
+                segments.append([seat])
+        return tuple(tuple(segment) for segment in segments)
+
 
 @dataclass(frozen=True, slots=True)
 class SeatLayout:
@@ -106,10 +119,19 @@ class SeatLayout:
     rows: tuple[SeatRow, ...]
     blocked_seat_ids: frozenset[str]
     seats_by_id: dict[str, Seat] = field(init=False, repr=False, compare=False, hash=False)
+    # Each seat's segment (its row's block between aisles), worked out once per layout.
+    segment_of: dict[str, Segment] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         seats = {seat.seat_id: seat for row in self.rows for seat in row.seats}
         object.__setattr__(self, "seats_by_id", seats)
+        segment_of = {
+            seat.seat_id: segment
+            for row in self.rows
+            for segment in row.segments()
+            for seat in segment
+        }
+        object.__setattr__(self, "segment_of", segment_of)
 
     @property
     def capacity(self) -> int:

@@ -11,8 +11,9 @@ request that waited on a lock, or an app server whose clock is off, cannot stret
 a hold. Tests may give a store a ``clock`` to control time; in production it is None.
 
 A *claim* ties a seat to the hold or order that owns it until an instant; a recorded sale
-claims a seat for good. A seat is free when it has no claim or its claim has ended. Every
-claim and release bumps the seat's version and the show's version.
+claims a seat for good. A seat is free when it has no claim or its claim has ended. The
+show's version counts every claim and release of a seat; a seat's version is the show's
+version after its claim last changed.
 """
 
 from collections.abc import Callable, Collection

@@ -219,9 +219,9 @@ class MemoryBookingStore(BookingStore):
         self._client_owners[(show_id, client)].discard(owner_id)
 
     def _claim(self, show_id: str, seat_ids: Collection[str], claim: Claim) -> None:
-        for seat_id in sorted(seat_ids):
+        for seat_id in seat_ids:
             self._claims[show_id][seat_id] = claim
-            self._bump(show_id, seat_id)
+        self._bump(show_id, seat_ids)
 
     def _reclaim(
         self, show_id: str, seat_ids: Collection[str], owner_id: str, claim: Claim
@@ -235,15 +235,19 @@ class MemoryBookingStore(BookingStore):
 
     def _release(self, show_id: str, seat_ids: Collection[str], owner_id: str) -> None:
         claims = self._claims[show_id]
-        for seat_id in sorted(seat_ids):
-            if seat_id in claims and claims[seat_id].owner_id == owner_id:
-                del claims[seat_id]
-                self._bump(show_id, seat_id)
+        released = [s for s in seat_ids if s in claims and claims[s].owner_id == owner_id]
+        for seat_id in released:
+            del claims[seat_id]
+        self._bump(show_id, released)
 
-    def _bump(self, show_id: str, seat_id: str) -> None:
-        versions = self._versions[show_id]
-        versions[seat_id] = versions.get(seat_id, 0) + 1
-        self._show_versions[show_id] += 1
+    def _bump(self, show_id: str, seat_ids: Collection[str]) -> None:
+        """The show's version counts every change of a seat's claim; each seat changed
+        takes the show's version after the change."""
+        if not seat_ids:
+            return
+        self._show_versions[show_id] += len(seat_ids)
+        version = self._show_versions[show_id]
+        self._versions[show_id].update(dict.fromkeys(seat_ids, version))
 
     def _hold(self, hold_id: str, user_id: int | None) -> HoldRecord:
         hold = self._holds.get(hold_id)

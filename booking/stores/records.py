@@ -5,7 +5,7 @@ A record keeps what the domain values leave out: the client address and seat tie
 per-address limits and queue statistics need, the request fingerprint that idempotent
 repeats are compared on, and ``live_until``, the instant its seats stop being claimed. A
 record's effective status is judged against the store's clock: that rule lives here for
-Python, and in ``redis_scripts`` for the scripts that must judge it inside Redis.
+Python, and in ``redis_functions`` for the functions that must judge it inside Redis.
 """
 
 import json
@@ -23,11 +23,12 @@ from booking.domain import (
 )
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
 
 
 def to_us(moment: datetime) -> int:
     """Microseconds since the epoch: how stores keep instants."""
-    return (moment - EPOCH) // timedelta(microseconds=1)
+    return (moment - EPOCH) // MICROSECOND
 
 
 def from_us(value: str | int) -> datetime:
@@ -119,35 +120,15 @@ class OrderRecord:
 
 
 # -- the flat form: str fields -> str values ------------------------------------------------
-# Fields a script writes itself (it decides them at the write, on its own clock): status,
-# created, expires, live, paying, order. Python writes the rest once, at creation.
+# A hold's fields are all written by the function that creates it, from its arguments:
+# id, user, client, show, seats, tiers, amount, fp, and what it decides on its own clock:
+# status, created, expires, live (and order, when an order is made from it). An order's
+# are written by Python once, at creation (``order_fields``), except status, created,
+# expires, live, paying, close, seats, tiers, user and client.
 
 
 def csv(items: tuple[str, ...] | list[str]) -> str:
     return ",".join(items)
-
-
-def hold_fields(
-    *,
-    hold_id: str,
-    user_id: int,
-    client: str,
-    show_id: str,
-    seat_ids: tuple[str, ...],
-    tiers: tuple[str, ...],
-    amount: Decimal,
-    fingerprint: str,
-) -> dict[str, str]:
-    return {
-        "id": hold_id,
-        "user": str(user_id),
-        "client": client,
-        "show": show_id,
-        "seats": csv(seat_ids),
-        "tiers": csv(tiers),
-        "amount": str(amount),
-        "fp": fingerprint,
-    }
 
 
 def hold_from_fields(fields: dict[str, str]) -> HoldRecord:

@@ -1,13 +1,13 @@
 """The Redis booking store: one truth for any number of worker processes and machines.
 
-Each write is one round trip: one server-side script (``redis_scripts``) that checks
+Each write is one round trip: one Redis Function (``redis_functions``) that checks
 everything, judges time on the server's clock, and writes all of it or nothing. Keys are
 named in ``redis_keys``, records are serialized in ``records``; this module is the
-transport. ``RedisClusterBookingStore`` runs the same scripts on a Redis Cluster.
+transport. ``RedisClusterBookingStore`` runs the same functions on a Redis Cluster.
 
 When Redis cannot be reached or does not answer, every method raises
 ``StoreUnavailable`` (for a write whose answer was lost, with ``outcome_unknown``: the
-script may have run, completely). Run Redis with ``maxmemory-policy noeviction``.
+function may have run, completely). Run Redis with ``maxmemory-policy noeviction``.
 """
 
 import logging
@@ -28,26 +28,27 @@ from booking.domain import Hold, HoldStatus, Order, PartitionStats, Sale, ShowCl
 from booking.errors import DuplicateRequest, StoreUnavailable, error_from_code
 from booking.stores import records
 from booking.stores.base import BookingStore, Clock, HoldRequest, OrderRequest, SeatClaim
-from booking.stores.records import csv, from_us, to_us
-from booking.stores.redis_keys import Keys, ShowKeys
-from booking.stores.redis_scripts import SCRIPTS
+from booking.stores.records import MICROSECOND, csv, from_us, to_us
+from booking.stores.redis_functions import FUNCTIONS, LIBRARY
+from booking.stores.redis_keys import TOUCHED, Keys, queues
 from bookmyshow.redis_cluster import cluster_client
 
 logger = logging.getLogger(__name__)
 
 RETENTION = timedelta(days=1)  # ended holds and orders stay readable this long
+RETENTION_US = RETENTION // MICROSECOND
 SHOW_KEYS_TTL_MS = int(timedelta(days=8).total_seconds() * 1000)
 FACTS_CACHE_SIZE = 50_000
 DUPLICATE = DuplicateRequest.code
 
 
 def _us(delta: timedelta) -> int:
-    return delta // timedelta(microseconds=1)
+    return delta // MICROSECOND
 
 
 def guarded[F: Callable[..., Any]](*, write: bool) -> Callable[[F], F]:
     """Turn any Redis failure into ``StoreUnavailable``; a write's outcome is then
-    unknown, since the script may have run before the answer was lost."""
+    unknown, since the function may have run before the answer was lost."""
 
     def decorate(method: F) -> F:
         @wraps(method)
@@ -96,8 +97,8 @@ class Reply:
 
 class RedisBookingStore(BookingStore):
     backend_name = "redis"
-    # On a single server the scripts write the cross-show indexes themselves.
-    indexes_in_scripts = True
+    # On a single server the functions write the cross-show indexes themselves.
+    indexes_in_functions = True
 
     def __init__(
         self, location: str, options: dict | None = None, *, clock: Clock | None = None
@@ -106,7 +107,6 @@ class RedisBookingStore(BookingStore):
         options = options or {}
         self.keys = Keys(options.get("KEY_PREFIX", "bms"))
         self.client = self._connect(location, options)
-        self._shas = {name: self._sha(text) for name, text in SCRIPTS.items()}
         self._facts: dict[str, Facts] = {}
         self.check_eviction_policy()
 
@@ -151,39 +151,42 @@ class RedisBookingStore(BookingStore):
         seconds, micros = self.client.time()
         return from_us(seconds * 1_000_000 + micros)
 
-    # -- running scripts ------------------------------------------------------------------
-
-    @staticmethod
-    def _sha(text: str) -> str:
-        import hashlib
-
-        return hashlib.sha1(text.encode()).hexdigest()
+    # -- running functions ----------------------------------------------------------------
 
     def _clock(self) -> str:
-        """The scripts' clock argument: empty for the server's own ``TIME``."""
+        """The functions' clock argument: empty for the server's own ``TIME``."""
         return "" if self.clock is None else str(to_us(self.clock()))
 
-    def _run(self, name: str, keys: list[str], args: list[Any]) -> Any:
+    def _load_library(self) -> None:
+        """Load the functions (a restarted Redis, or a new one, has not got them)."""
         try:
-            return self.client.evalsha(self._shas[name], len(keys), *keys, *args)
-        except redis.exceptions.NoScriptError:  # a restarted Redis forgot its scripts
-            self.client.script_load(SCRIPTS[name])
-            return self.client.evalsha(self._shas[name], len(keys), *keys, *args)
+            self.client.function_load(LIBRARY)
+        except redis.exceptions.ResponseError as exc:
+            if "already exists" not in str(exc):  # another process loaded it first
+                raise
+
+    def _run(self, name: str, keys: list[str], args: list[Any]) -> Any:
+        return self._run_many([(name, keys, args)])[0]
 
     def _run_many(self, calls: list[tuple[str, list[str], list[Any]]]) -> list[Any]:
-        """Several scripts in one round trip (one pipeline)."""
+        """Several functions in one round trip (one pipeline). A function the server does
+        not know never ran: the library is loaded and the calls are sent again."""
 
         def send() -> list[Any]:
+            if len(calls) == 1:  # a pipeline costs more than it saves for a single call
+                name, keys, args = calls[0]
+                try:
+                    return [self.client.fcall(FUNCTIONS[name], len(keys), *keys, *args)]
+                except redis.exceptions.ResponseError as exc:
+                    return [exc]
             pipe = self.client.pipeline(transaction=False)
             for name, keys, args in calls:
-                # execute_command: a cluster pipeline refuses its own evalsha method.
-                pipe.execute_command("EVALSHA", self._shas[name], len(keys), *keys, *args)
+                pipe.execute_command("FCALL", FUNCTIONS[name], len(keys), *keys, *args)
             return pipe.execute(raise_on_error=False)
 
         results = send()
-        if any(isinstance(result, redis.exceptions.NoScriptError) for result in results):
-            for name in {name for name, _, _ in calls}:
-                self.client.script_load(SCRIPTS[name])
+        if any(_unknown_function(result) for result in results):
+            self._load_library()
             results = send()
         for result in results:
             if isinstance(result, Exception):
@@ -193,23 +196,28 @@ class RedisBookingStore(BookingStore):
     def _step(
         self,
         name: str,
-        keys: list[str],
+        facts: Facts,
+        records_keys: list[str],
         args: list[Any],
         *,
-        index: tuple[str, str, Facts] | None = None,
+        index: tuple[str, str] | None = None,
     ) -> Reply:
-        """Run one write script; raise the error it reports. ``index`` (kind, record id,
-        facts) names the record a creating step indexes: the script writes its indexes on
-        a single server; on a cluster they are written here, after it succeeded (a repeat
-        writes them again, so a lost index write is repaired by the retry)."""
-        if index is not None and self.indexes_in_scripts:
-            kind, record_id, facts = index
-            keys = [*keys, *self._index_keys(kind, record_id, facts.user_id)]
+        """Run one write function on the show of ``facts``, acting for its user and
+        client address, on the records named; raise the error it reports. ``index``
+        (kind, record id) names the record a creating step indexes: the function writes
+        its indexes on a single server; on a cluster they are written here, after it
+        succeeded (a repeat writes them again, so a lost index write is repaired by the
+        retry)."""
+        show = self.keys.show(facts.show_id)
+        keys = [show.claims, show.versions, show.counts, *records_keys]
+        if index is not None and self.indexes_in_functions:
+            keys += self._index_keys(*index, facts.user_id)
+        args = [self._clock(), facts.user_id, facts.client, *args]
         reply = Reply.parse(self._run(name, keys, args))
         if reply.code not in ("OK", DUPLICATE):
             raise error_from_code(reply.code, reply.detail)
-        if index is not None and not self.indexes_in_scripts:
-            self._index_after(*index, reply)
+        if index is not None and not self.indexes_in_functions:
+            self._index_after(*index, facts, reply)
         return reply
 
     def _index_keys(self, kind: str, record_id: str, user_id: int) -> list[str]:
@@ -221,11 +229,11 @@ class RedisBookingStore(BookingStore):
         ]
 
     def _index_after(self, kind: str, record_id: str, facts: Facts, reply: Reply) -> None:
-        """What ``index`` in the scripts does, as single-key commands (one pipeline) for a
+        """What ``index`` in the functions does, as single-key commands (one pipeline) for a
         cluster, where the index keys live on other slots than the show's."""
         now = to_us(reply.now)
         ends = int(reply.fields["live"]) if reply.fields else int(reply.detail)
-        retention = _us(RETENTION)
+        retention = RETENTION_US
         pointer, index, user_index, shows = self._index_keys(kind, record_id, facts.user_id)
         member = f"{facts.show_id}|{record_id}"
         pipe = self.client.pipeline(transaction=False)
@@ -234,14 +242,10 @@ class RedisBookingStore(BookingStore):
         pipe.zadd(user_index, {member: ends})
         pipe.pexpire(user_index, SHOW_KEYS_TTL_MS)
         pipe.zadd(shows, {facts.show_id: now})
-        if member.endswith("0"):  # one write in 16 trims, as the scripts do
+        if member.endswith("0"):  # one write in 16 trims, as the functions do
             for key in (index, user_index):
                 pipe.zremrangebyscore(key, "-inf", f"({now - 2 * retention}")
         pipe.execute()
-
-    def _counters(self, show: ShowKeys, facts: Facts) -> list[str]:
-        return [show.claims, show.versions, show.stats, show.user(facts.user_id),
-                show.client(facts.client)]  # fmt: skip
 
     # -- facts of existing records --------------------------------------------------------
 
@@ -277,21 +281,11 @@ class RedisBookingStore(BookingStore):
     def _hold_create(self, request: HoldRequest) -> Hold:
         claim, show = request.claim, self.keys.show(request.show_id)
         facts = Facts(request.show_id, request.user_id, request.client)
-        fields = records.hold_fields(
-            hold_id=request.hold_id,
-            user_id=request.user_id,
-            client=request.client,
-            show_id=request.show_id,
-            seat_ids=claim.seat_ids,
-            tiers=claim.tiers,
-            amount=claim.amount,
-            fingerprint=request.fingerprint,
-        )
         reply = self._step(
             "HOLD_CREATE",
-            [*self._counters(show, facts), show.hold(request.hold_id)],
+            facts,
+            [show.hold(request.hold_id)],
             [
-                self._clock(),
                 request.hold_id,
                 csv(claim.seat_ids),
                 csv(claim.tiers),
@@ -301,19 +295,18 @@ class RedisBookingStore(BookingStore):
                 _us(request.ttl),
                 to_us(claim.sales_close_at),
                 SHOW_KEYS_TTL_MS,
-                _us(RETENTION),
-                facts.pointer,
-                f"{request.show_id}|{request.hold_id}",
+                RETENTION_US,
                 request.show_id,
-                *_flat(fields),
+                str(claim.amount),
+                request.fingerprint,
             ],
-            index=("hold", request.hold_id, facts),
+            index=("hold", request.hold_id),
         )
         self._remember(request.hold_id, facts)
         if reply.code == DUPLICATE:
             existing = records.hold_from_fields(reply.fields)
             raise DuplicateRequest(existing.at(reply.now), existing.fingerprint)
-        return Hold(  # the script said only when it expires; the rest is the request's
+        return Hold(  # the function said only when it expires; the rest is the request's
             hold_id=request.hold_id,
             user_id=request.user_id,
             show_id=request.show_id,
@@ -328,12 +321,11 @@ class RedisBookingStore(BookingStore):
     @guarded(write=True)
     def hold_change_seats(self, *, hold_id: str, user_id: int, claim: SeatClaim) -> Hold:
         facts = self._require("hold", hold_id)
-        show = self.keys.show(facts.show_id)
         reply = self._step(
             "HOLD_CHANGE",
-            [*self._counters(show, facts), show.hold(hold_id)],
+            facts,
+            [self.keys.show(facts.show_id).hold(hold_id)],
             [
-                self._clock(),
                 user_id,
                 csv(claim.seat_ids),
                 csv(claim.tiers),
@@ -342,7 +334,6 @@ class RedisBookingStore(BookingStore):
                 claim.user_limit,
                 claim.client_limit,
                 to_us(claim.sales_close_at),
-                SHOW_KEYS_TTL_MS,
             ],
         )
         return records.hold_from_fields(reply.fields).at(reply.now)
@@ -350,11 +341,11 @@ class RedisBookingStore(BookingStore):
     @guarded(write=True)
     def hold_release(self, *, hold_id: str, user_id: int | None) -> Hold:
         facts = self._require("hold", hold_id)
-        show = self.keys.show(facts.show_id)
         reply = self._step(
             "HOLD_RELEASE",
-            [*self._counters(show, facts), show.hold(hold_id)],
-            [self._clock(), "" if user_id is None else user_id, "RELEASED"],
+            facts,
+            [self.keys.show(facts.show_id).hold(hold_id)],
+            ["" if user_id is None else user_id, "RELEASED"],
         )
         return records.hold_from_fields(reply.fields).at(reply.now)
 
@@ -371,7 +362,7 @@ class RedisBookingStore(BookingStore):
             client=facts.client,
             show=request.show,
             seat_ids=request.seat_ids,
-            tiers=(),  # the script copies the hold's seats, tiers, user and client
+            tiers=(),  # the function copies the hold's seats, tiers, user and client
             tickets_amount=request.tickets_amount,
             convenience_fee=request.convenience_fee,
             customer=request.customer,
@@ -381,27 +372,21 @@ class RedisBookingStore(BookingStore):
             del fields[copied]
         reply = self._step(
             "ORDER_CREATE",
+            facts,
+            [show.hold(request.hold_id), show.order(request.order_id)],
             [
-                *self._counters(show, facts),
-                show.hold(request.hold_id),
-                show.order(request.order_id),
-            ],
-            [
-                self._clock(),
                 request.user_id,
                 csv(request.seat_ids),
                 _among(request.unavailable, request.seat_ids),
                 _us(request.ttl),
                 to_us(request.sales_close_at),
                 SHOW_KEYS_TTL_MS,
-                _us(RETENTION),
-                facts.pointer,
-                f"{facts.show_id}|{request.order_id}",
+                RETENTION_US,
                 facts.show_id,
                 request.order_id,
                 *_flat(fields),
             ],
-            index=("order", request.order_id, facts),
+            index=("order", request.order_id),
         )
         self._remember(request.order_id, facts)
         order = records.order_from_fields(reply.fields)
@@ -411,10 +396,7 @@ class RedisBookingStore(BookingStore):
 
     def _order_step(self, name: str, order_id: str, args: list[Any]) -> Order:
         facts = self._require("order", order_id)
-        show = self.keys.show(facts.show_id)
-        reply = self._step(
-            name, [*self._counters(show, facts), show.order(order_id)], [self._clock(), *args]
-        )
+        reply = self._step(name, facts, [self.keys.show(facts.show_id).order(order_id)], args)
         return records.order_from_fields(reply.fields).at(reply.now)
 
     @guarded(write=True)
@@ -443,23 +425,26 @@ class RedisBookingStore(BookingStore):
         show = self.keys.show(sale.show_id)
         self._step(
             "SALE_RECORD",
-            [*self._counters(show, facts), show.order(sale.order_id), show.released(sale.order_id)],
-            [self._clock(), sale.order_id, csv(sale.seat_ids), SHOW_KEYS_TTL_MS],
+            facts,
+            [show.order(sale.order_id), show.released(sale.order_id)],
+            [sale.order_id, csv(sale.seat_ids), SHOW_KEYS_TTL_MS],
         )
 
     @guarded(write=True)
     def sale_release(self, sale: Sale) -> None:
-        show = self.keys.show(sale.show_id)
+        known = self._facts_of("order", [sale.order_id]).get(sale.order_id)
+        facts = known or Facts(sale.show_id, sale.user_id, "")
         self._step(
             "SALE_RELEASE",
-            [show.claims, show.versions, show.released(sale.order_id)],
-            [self._clock(), sale.order_id, csv(sorted(sale.seat_ids)), SHOW_KEYS_TTL_MS],
+            facts,
+            [self.keys.show(sale.show_id).released(sale.order_id)],
+            [sale.order_id, csv(sorted(sale.seat_ids)), SHOW_KEYS_TTL_MS],
         )
 
     # -- reads ----------------------------------------------------------------------------
 
     def _read_records(self, kind: str, located: dict[str, str]) -> list[tuple[dict, datetime]]:
-        """Records by id -> show id, one script per show, in one round trip."""
+        """Records by id -> show id, one function call per show, in one round trip."""
         by_show: dict[str, list[str]] = defaultdict(list)
         for record_id, show_id in located.items():
             by_show[show_id].append(record_id)
@@ -527,13 +512,15 @@ class RedisBookingStore(BookingStore):
     def shows_claims(self, show_ids: Collection[str]) -> dict[str, ShowClaims]:
         ids = list(show_ids)
         calls = [
-            ("CLAIMS_READ", [self.keys.show(i).claims, self.keys.show(i).versions], [self._clock()])
+            ("CLAIMS_READ", [self.keys.show(i).claims, self.keys.show(i).counts], [self._clock()])
             for i in ids
         ]
         found = {}
         for show_id, (now, version, flat) in zip(ids, self._run_many(calls), strict=True):
             held, sold = set(), set()
             for seat, value in zip(flat[::2], flat[1::2], strict=True):
+                if seat == TOUCHED:
+                    continue
                 until = int(value.rsplit("|", 1)[1])
                 if until == 0:
                     sold.add(seat)
@@ -558,14 +545,14 @@ class RedisBookingStore(BookingStore):
     @guarded(write=False)
     def seat_versions(self, show_id: str) -> dict[str, int]:
         versions = self.client.hgetall(self.keys.show(show_id).versions)
-        return {seat: int(version) for seat, version in versions.items() if seat != "*"}
+        return {seat: int(version) for seat, version in versions.items()}
 
     @guarded(write=False)
     def queue_stats(self) -> list[PartitionStats]:
         show_ids = sorted(self.client.zrange(self.keys.index("show"), 0, -1))
         pipe = self.client.pipeline(transaction=False)
         for show_id in show_ids:
-            pipe.hgetall(self.keys.show(show_id).stats)
+            pipe.hgetall(self.keys.show(show_id).counts)
         return [
             PartitionStats(
                 show_id=show_id,
@@ -575,8 +562,8 @@ class RedisBookingStore(BookingStore):
                 rejected=None,
                 longest_wait_seconds=None,
             )
-            for show_id, stats in zip(show_ids, pipe.execute(), strict=True)
-            for tier, count in sorted(stats.items())
+            for show_id, counts in zip(show_ids, pipe.execute(), strict=True)
+            for tier, count in queues(counts)
         ]
 
     @guarded(write=True)
@@ -612,14 +599,14 @@ class RedisBookingStore(BookingStore):
 class RedisClusterBookingStore(RedisBookingStore):
     """The same store on a Redis Cluster (``redis-cluster://host:port[,host:port…]``).
 
-    Each script touches one show's keys only, all in the show's slot, so it runs on the
+    Each function touches one show's keys only, all in the show's slot, so it runs on the
     node that owns the show. The indexes that span shows live on other slots: they are
     written right after a step that creates a hold or an order has succeeded (never for a
     refused one), and a repeat of that request writes them again.
     """
 
     backend_name = "redis cluster"
-    indexes_in_scripts = False
+    indexes_in_functions = False
 
     @staticmethod
     def _connect(location: str, options: dict) -> Any:
@@ -638,3 +625,10 @@ def _among(unavailable: Collection[str], seat_ids: Collection[str]) -> str:
 
 def _flat(fields: dict[str, str]) -> list[str]:
     return [item for pair in fields.items() for item in pair]
+
+
+def _unknown_function(result: Any) -> bool:
+    """Whether a reply says the server has not got the function (nothing ran)."""
+    return isinstance(result, redis.exceptions.ResponseError) and (
+        "Function not found" in str(result)
+    )

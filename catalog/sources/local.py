@@ -78,6 +78,21 @@ def build_layout(rows: Iterable[models.SeatRow], prices: dict[int, models.ShowPr
     )
 
 
+def _layout_signature(rows: Iterable[models.SeatRow], prices: dict[int, models.ShowPrice]) -> tuple:
+    """All that ``build_layout`` reads, cheap to compare: rows are a few dozen, seats many
+    hundreds."""
+    return (
+        tuple(
+            (row.label, row.seat_count, tuple(row.aisle_after), tuple(row.blocked), row.tier.code)
+            for row in rows
+        ),
+        tuple(
+            (p.tier.code, p.tier.name, p.tier.position, p.price)
+            for p in sorted(prices.values(), key=lambda p: p.tier_id)
+        ),
+    )
+
+
 def _local_day_bounds(day: date) -> tuple[datetime, datetime]:
     start = timezone.make_aware(datetime.combine(day, time.min))
     return start, timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
@@ -87,13 +102,16 @@ class LocalCatalog(CatalogSource):
     """Reads the catalog models. Shows are memoised in the process for up to
     ``SHOW_TTL_SECONDS`` (or a caller's ``max_age``): every hold and every seat-grid
     refresh needs the show's layout, and building a 600-seat layout costs more than the
-    rest of a hold together."""
+    rest of a hold together. A show read again keeps its layout (the same object) unless
+    its rows or prices changed, so only a change costs a new layout, and shows of one
+    screen at one price share theirs."""
 
     SHOW_TTL_SECONDS = 10.0
     SHOW_CACHE_SIZE = 512
 
     def __init__(self) -> None:
         self._shows: dict[str, tuple[float, Show]] = {}
+        self._layouts: dict[tuple, SeatLayout] = {}
         self._shows_lock = threading.Lock()
 
     def movie_list(self, *, limit: int, offset: int) -> MoviePage:
@@ -199,8 +217,21 @@ class LocalCatalog(CatalogSource):
             theatre_name=show.screen.theatre.name,
             screen_name=show.screen.name,
             start_time=show.start_time,
-            layout=build_layout(rows, prices),
+            layout=self._layout(rows, prices),
         )
+
+    def _layout(
+        self, rows: list[models.SeatRow], prices: dict[int, models.ShowPrice]
+    ) -> SeatLayout:
+        signature = _layout_signature(rows, prices)
+        layout = self._layouts.get(signature)
+        if layout is None:
+            layout = build_layout(rows, prices)
+            with self._shows_lock:
+                if len(self._layouts) >= self.SHOW_CACHE_SIZE:
+                    self._layouts.clear()
+                self._layouts[signature] = layout
+        return layout
 
     def _movie(self, movie_id: str) -> models.Movie:
         pk = canonical_id(movie_id)

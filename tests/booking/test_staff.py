@@ -141,7 +141,9 @@ class TestLiveViewsOnEachBackend:
         html = staff_client.get(f"/admin/live/shows/{show.id}/").content.decode()
         assert "Free 7 · held 1 · sold 1 · blocked 1" in html
         assert '<td>B1</td><td>PRIME</td><td class="seat-state-sold">sold</td><td>2</td>' in html
-        assert '<td>B2</td><td>PRIME</td><td class="seat-state-held">held</td><td>1</td>' in html
+        # A seat's version is the show's version after its last change: B1 held, B1 sold,
+        # then B2 held.
+        assert '<td>B2</td><td>PRIME</td><td class="seat-state-held">held</td><td>3</td>' in html
         assert '<td>A4</td><td>CLASSIC</td><td class="seat-state-blocked">blocked</td>' in html
 
     def test_the_sweeper_runs_from_the_overview(self, staff_client, show, user, clock):

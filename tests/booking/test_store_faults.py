@@ -3,7 +3,6 @@ proxy that breaks on cue; and payment under each of those faults: afterwards eve
 code ever shown is admitted at check-in, every sale is recorded in the store after the
 next touch of its show, and no seat is sold twice."""
 
-import hashlib
 import time
 from datetime import timedelta
 
@@ -16,7 +15,7 @@ from booking.domain import Customer, OrderStatus
 from booking.errors import StoreUnavailable
 from booking.models import Booking, SoldSeat
 from booking.stores import get_store
-from booking.stores.redis_scripts import SCRIPTS
+from booking.stores.redis_functions import FUNCTIONS
 
 HOLD = {"seatIds": ["B1", "B2"], "quantity": 2}
 CUSTOMER = Customer(name="Asha Rao", email="asha@example.com", phone="9876543210")
@@ -36,8 +35,8 @@ def proxy(fault_proxy, settings, redis_prefix):
 
 
 def script_call(name: str) -> bytes:
-    """What identifies a script's call on the wire: its SHA."""
-    return hashlib.sha1(SCRIPTS[name].encode()).hexdigest().encode()
+    """What identifies a step's call on the wire: its function's name."""
+    return FUNCTIONS[name].encode()
 
 
 def test_unreachable_redis_is_a_quick_503_with_retry_after(api, show, proxy):

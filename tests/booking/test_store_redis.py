@@ -1,5 +1,6 @@
 """The Redis store: the contract on a real server, and what only Redis can get wrong:
-keys in the show's slot, nothing written by a refused step, scripts a restart forgot."""
+keys in the show's slot, nothing written by a refused step, functions a restart forgot,
+keys that outlive their show's last write."""
 
 import logging
 from datetime import timedelta
@@ -15,6 +16,7 @@ from booking.errors import (
     SeatUnavailable,
 )
 from booking.stores.redis import RedisBookingStore
+from booking.stores.redis_functions import LIBRARY_NAME
 from tests.booking.conftest import REDIS_TEST_URL
 from tests.booking.store_contract import (
     SHOW,
@@ -134,11 +136,27 @@ def test_indexes_drop_entries_whose_records_ended_long_ago(store, clock, hold):
     assert old.hold_id not in " ".join(members)
 
 
-def test_scripts_a_restarted_redis_forgot_are_loaded_again(store, hold):
-    store.client.script_flush()
+def test_functions_a_restarted_redis_forgot_are_loaded_again(store, hold):
+    store.client.function_delete(LIBRARY_NAME)
     held = hold(["A1"])
-    store.client.script_flush()
+    store.client.function_delete(LIBRARY_NAME)
     assert store.hold_get(held.hold_id).seat_ids == ("A1",)
+
+
+def test_holds_renew_the_lifetime_of_the_show_keys_once_an_hour(store, clock, hold):
+    show = store.keys.show(SHOW)
+    show_keys = (show.claims, show.versions, show.counts)
+    hold(["A1"])
+    lifetime = store.client.pttl(show.claims)
+    assert lifetime > timedelta(days=7).total_seconds() * 1000
+    for key in show_keys:
+        store.client.pexpire(key, 60_000)
+    clock.advance(minutes=59)
+    hold(["A2"], user=2)
+    assert all(store.client.pttl(key) <= 60_000 for key in show_keys)
+    clock.advance(minutes=2)
+    hold(["A3"], user=3)
+    assert all(store.client.pttl(key) > lifetime - 60_000 for key in show_keys)
 
 
 def test_an_evicting_redis_is_reported_at_start_up(store, caplog, redis_prefix):

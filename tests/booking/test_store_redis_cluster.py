@@ -31,7 +31,7 @@ def test_every_key_of_a_show_lives_in_its_slot(cluster_store, redis_cluster_clie
     cluster_store.order_create(order_request(clock, held))
     slot = key_slot(f"{{show:{SHOW}}}".encode())
     show_keys = {key for key in all_keys(redis_cluster_client) if "{show:" in key}
-    assert len(show_keys) >= 7  # claims, versions, stats, user, client, hold, order
+    assert len(show_keys) == 5  # claims, versions, counts, hold, order
     assert {key_slot(key.encode()) for key in show_keys} == {slot}
 
 

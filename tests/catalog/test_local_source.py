@@ -37,6 +37,21 @@ def test_show_layout_has_tiers_prices_aisles_and_blocked_seats(catalog, show):
     assert (loaded.theatre_name, loaded.screen_name) == ("PVR Phoenix Palladium", "Audi 1")
 
 
+def test_a_show_read_again_keeps_its_layout_until_a_row_or_price_changes(catalog, show):
+    first = catalog.show_get(show_id=str(show.id)).layout
+    again = catalog.show_get(show_id=str(show.id), max_age=0).layout
+    assert again is first
+    row = show.screen.rows.get(label="B")
+    row.blocked = [2]
+    row.save()
+    blocked = catalog.show_get(show_id=str(show.id), max_age=0).layout
+    assert blocked.blocked_seat_ids == {"A4", "B2"}
+    show.prices.filter(tier__code="PRIME").update(price=Decimal("275.00"))
+    repriced = catalog.show_get(show_id=str(show.id), max_age=0).layout
+    assert repriced.price_of("B1") == Decimal("275.00")
+    assert len({id(first), id(blocked), id(repriced)}) == 3
+
+
 @pytest.mark.parametrize("show_id", ["not-a-uuid", "00000000-0000-0000-0000-000000000000"])
 def test_unknown_or_malformed_show_id_is_not_found(catalog, db, show_id):
     with pytest.raises(ShowNotFound):
