@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from booking import selectors, services
 from booking.domain import Customer, HoldStatus, OrderStatus, indian_mobile
+from booking.tickets import SCAN_MAX_LENGTH
 from bookmyshow.api import (
     ApiSerializer,
     IdField,
@@ -124,9 +125,38 @@ class OrderCreateInput(ApiSerializer):
     customer = CustomerInput()
 
 
+class CancelInput(ApiSerializer):
+    seatIds = serializers.ListField(
+        child=SeatIdField(),
+        required=False,
+        min_length=1,
+        max_length=MAX_LIST_INPUT,
+        help_text="Only these seats of a paid order (none: every seat still valid).",
+    )
+
+
 class CheckInInput(ApiSerializer):
-    ticketCode = StrictCharField(max_length=20)
-    showId = IdField()
+    """Either ``scan``, the QR code's text as the scanner read it (``showId`` optional:
+    without it the ticket is admitted to its own show), or ``ticketCode`` as typed with
+    the ``showId`` of the show the door is letting in."""
+
+    scan = StrictCharField(
+        required=False, max_length=SCAN_MAX_LENGTH, help_text="The ticket's QR code text."
+    )
+    ticketCode = StrictCharField(required=False, max_length=20)
+    showId = IdField(required=False)
+
+    def validate(self, data: dict) -> dict:
+        if "scan" in data:
+            if "ticketCode" in data:
+                raise serializers.ValidationError(
+                    {"ticketCode": ["Give scan, or ticketCode, not both."]}
+                )
+        elif "ticketCode" not in data:
+            raise serializers.ValidationError({"scan": ["This field is required (or ticketCode)."]})
+        elif "showId" not in data:
+            raise serializers.ValidationError({"showId": ["Required with ticketCode."]})
+        return data
 
 
 # -- output ---------------------------------------------------------------------------------
@@ -203,8 +233,53 @@ class OrderOutput(ApiSerializer):
     expiresAt = serializers.DateTimeField(source="expires_at")
     ticketCode = serializers.CharField(source="ticket_code", allow_null=True)
     paymentInProgress = serializers.BooleanField(source="payment_in_progress")
+    cancelledSeats = serializers.ListField(
+        child=serializers.CharField(), source="cancelled_seat_ids"
+    )
 
     def get_currency(self, order) -> str:
+        return "INR"
+
+
+class RefundOutput(ApiSerializer):
+    amount = MoneyField()
+    currency = serializers.SerializerMethodField()
+    status = serializers.CharField()
+    seats = serializers.ListField(child=serializers.CharField(), source="seat_ids")
+    sharePercent = serializers.IntegerField(source="share_percent")
+    ticketsRefund = MoneyField(source="tickets_amount")
+    feeRefund = MoneyField(source="fee_amount")
+
+    def get_currency(self, refund) -> str:
+        return "INR"
+
+
+class CancellationOutput(OrderOutput):
+    """The order as it stands after the cancellation, with the refund (null for an
+    order that was never paid)."""
+
+    refund = serializers.SerializerMethodField()
+
+    def to_representation(self, instance):
+        return {**OrderOutput(instance.order).data, "refund": self.get_refund(instance)}
+
+    @extend_schema_field(RefundOutput(allow_null=True))
+    def get_refund(self, cancellation) -> dict | None:
+        refund = cancellation.refund
+        return None if refund is None else RefundOutput(refund).data
+
+
+class RefundQuoteOutput(ApiSerializer):
+    seats = serializers.ListField(child=serializers.CharField(), source="seat_ids")
+    sharePercent = serializers.IntegerField(source="share_percent")
+    ticketsRefund = MoneyField(source="tickets_refund")
+    feeRefund = MoneyField(source="fee_refund")
+    amount = MoneyField()
+    currency = serializers.SerializerMethodField()
+    cutoff = serializers.DateTimeField(source="closes_at")
+    wholeOrder = serializers.BooleanField(source="whole_booking")
+
+    def get_currency(self, quote) -> str:
         return "INR"
 
 
@@ -217,7 +292,7 @@ class CheckInOutput(ApiSerializer):
     ticketCode = serializers.CharField(source="booking.ticket_code")
     showId = serializers.CharField(source="booking.show_id")
     movieTitle = serializers.CharField(source="booking.movie_title")
-    seats = serializers.ListField(child=serializers.CharField(), source="booking.seat_ids")
+    seats = serializers.ListField(child=serializers.CharField(), source="booking.active_seat_ids")
     customerName = serializers.CharField(source="booking.customer_name")
     checkedInAt = serializers.DateTimeField(source="checked_in_at")
 
@@ -337,10 +412,41 @@ class OrderConfirmPaymentApi(BookingApi):
 
 
 class OrderCancelApi(BookingApi):
-    @extend_schema(request=None, responses={200: OrderOutput, **errors(401, 403, 404, 409, 503)})
+    """Cancel an order: one waiting for payment at once, a paid one under its cinema's
+    policy (all of it, or ``seatIds`` of it where that strands no single seat); the
+    seats are on sale again at once."""
+
+    @extend_schema(
+        request=CancelInput,
+        responses={200: CancellationOutput, **errors(400, 401, 403, 404, 409, 503)},
+    )
     def post(self, request: Request, order_id: str) -> Response:
-        order = services.order_cancel(user_id=user_id(request), order_id=order_id)
-        return Response(OrderOutput(order).data)
+        body = parse_body(CancelInput, request) if request.data else {}
+        cancellation = services.order_cancel_any(
+            user_id=user_id(request),
+            order_id=order_id,
+            seat_ids=body.get("seatIds"),
+            now=timezone.now(),
+        )
+        return Response(CancellationOutput(cancellation).data)
+
+
+class RefundQuoteApi(BookingApi):
+    """What cancelling the paid order (or ``seatIds`` of it) would give back now."""
+
+    @extend_schema(
+        parameters=[CancelInput],
+        responses={200: RefundQuoteOutput, **errors(400, 401, 403, 404, 409, 503)},
+    )
+    def get(self, request: Request, order_id: str) -> Response:
+        query = parse_query(CancelInput, request)
+        quote = services.refund_quote_get(
+            user_id=user_id(request),
+            order_id=order_id,
+            seat_ids=query.get("seatIds"),
+            now=timezone.now(),
+        )
+        return Response(RefundQuoteOutput(quote).data)
 
 
 class CanCheckIn(BasePermission):
@@ -360,6 +466,9 @@ class CheckInApi(APIView):
     def post(self, request: Request) -> Response:
         body = parse_body(CheckInInput, request)
         check_in = services.ticket_check_in(
-            ticket_code=body["ticketCode"], show_id=body["showId"], now=timezone.now()
+            scan=body.get("scan"),
+            ticket_code=body.get("ticketCode"),
+            show_id=body.get("showId"),
+            now=timezone.now(),
         )
         return Response(CheckInOutput(check_in).data)

@@ -16,5 +16,8 @@ urlpatterns = [
         name="order-confirm-payment",
     ),
     path("orders/<id:order_id>/cancel", api.OrderCancelApi.as_view(), name="order-cancel"),
+    path(
+        "orders/<id:order_id>/refund-quote", api.RefundQuoteApi.as_view(), name="order-refund-quote"
+    ),
     path("staff/check-in", api.CheckInApi.as_view(), name="staff-check-in"),
 ]

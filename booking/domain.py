@@ -100,6 +100,9 @@ class Order:
     ticket_code: str | None = None
     confirmed_at: datetime | None = None
     idempotency_key: str | None = None
+    # A paid order's seats cancelled since (seat_ids holds those still valid; for an
+    # order cancelled whole, every seat it had).
+    cancelled_seat_ids: tuple[str, ...] = ()
 
     @property
     def amount(self) -> Decimal:

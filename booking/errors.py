@@ -289,6 +289,83 @@ class AlreadyCheckedIn(BookingError):
         )
 
 
+class ScanInvalid(BookingError):
+    """The scanned text is not a QR code this site issued: forged, altered or another
+    code altogether."""
+
+    status_code = 400
+    code = "INVALID_SCAN"
+    message = "This is not one of our tickets' QR codes (or it was altered). Type the ticket code."
+
+
+class TicketCancelled(BookingError):
+    """The ticket was cancelled (details.status: CANCELLED, or REFUNDED once its refund
+    was paid out; details.cancelledAt)."""
+
+    status_code = 409
+    code = "TICKET_CANCELLED"
+
+    def __init__(self, booking, status: str):
+        when = timezone.localtime(booking.cancelled_at)
+        state = "cancelled and refunded" if status == "REFUNDED" else "cancelled"
+        super().__init__(
+            f"Not valid: ticket {booking.ticket_code} was {state} on {when:%d %b, %I:%M %p}.",
+            details={"status": status, "cancelledAt": when.isoformat()},
+        )
+
+
+class CancellationNotAvailable(BookingError):
+    """The cinema offers no cancellation of paid bookings (or the order is not one that
+    can be cancelled at all)."""
+
+    status_code = 409
+    code = "CANCELLATION_NOT_AVAILABLE"
+    message = "This cinema does not offer cancellation: paid tickets cannot be cancelled."
+
+
+class CancellationClosed(BookingError):
+    """The cinema's cut-off before the show has passed (details.cutoff)."""
+
+    status_code = 409
+    code = "CANCELLATION_CLOSED"
+
+    def __init__(self, cutoff: datetime):
+        when = timezone.localtime(cutoff)
+        super().__init__(
+            f"Cancellation closed at {when:%I:%M %p} on {when:%d %b}, before the show.",
+            details={"cutoff": when.isoformat()},
+        )
+
+
+class SeatsNotOnTicket(BookingError):
+    """Seats to cancel that the ticket does not hold (or holds no more), or none
+    (details: field errors, and the seats that can be cancelled)."""
+
+    status_code = 400
+    code = "VALIDATION_ERROR"
+
+    def __init__(self, seat_ids: Iterable[str], valid: Iterable[str]):
+        listed = _seat_list(seat_ids)
+        valid_list = _seat_list(valid)
+        message = (
+            f"This ticket does not hold {_and_join(listed)}; it holds {', '.join(valid_list)}."
+            if listed
+            else "Pick the seats to cancel."
+        )
+        super().__init__(message, details={"seatIds": [message], "cancellable": valid_list})
+
+
+class WholeOrderOnly(BookingError):
+    """Some seats of an order that is not paid for: it is cancelled whole or not at all."""
+
+    status_code = 400
+    code = "VALIDATION_ERROR"
+    message = "An order waiting for payment is cancelled whole: leave out seatIds."
+
+    def __init__(self):
+        super().__init__(details={"seatIds": [self.message]})
+
+
 def error_from_code(code: str, detail: str = "") -> BookingError:
     """The error a store step reported as ``code`` (the API's own codes, which the Redis
     scripts use too), with its ``detail`` (seats, a status, a limit)."""

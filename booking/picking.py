@@ -3,7 +3,8 @@ seats already ``taken`` (held by anyone, the customer's own holds included, sold
 blocked). No store, no database, no clock: the services, the API, the hold form and the
 seat picker all call these, so each rule has one home.
 
-- ``stranded_seats``: the no-single-seat rule (``ORPHAN_SEAT``);
+- ``stranded_seats``: the no-single-seat rule (``ORPHAN_SEAT``), and
+  ``stranded_by_release`` for seats a partial cancellation gives back;
 - ``tap_selection``: what a tap on the map selects for a customer who wants N seats;
 - ``best_available``: the best block of N seats, or the best split when there is none;
 - ``seats_together``: whether seats form one block.
@@ -108,6 +109,26 @@ def stranded_seats(
         if alone and _avoidable(_runs(free_before), picked_here):
             stranded.extend(alone)
     return sorted(stranded, key=seat_sort_key)
+
+
+def stranded_by_release(
+    layout: SeatLayout, taken: Collection[str], released: Collection[str]
+) -> list[str]:
+    """The seats of ``released`` (taken now, given back by a partial cancellation) that
+    would be free and alone: between two unavailable seats, or between one and the end
+    of their segment. Giving seats back only joins free runs, so no other seat can be
+    left alone by it."""
+    freed = set(released)
+    still_taken = set(taken) - freed
+    alone: list[str] = []
+    for segment in segments_with(layout, freed):
+        runs = _run_lengths([seat.seat_id not in still_taken for seat in segment])
+        alone.extend(
+            seat.seat_id
+            for seat, run in zip(segment, runs, strict=True)
+            if run == 1 and seat.seat_id in freed
+        )
+    return sorted(alone, key=seat_sort_key)
 
 
 def tap_block(

@@ -11,6 +11,7 @@ of the show and by the sweeper (``sales_converge``).
 import logging
 import secrets
 import string
+from collections.abc import Sequence
 from time import monotonic
 
 from django.db import IntegrityError, transaction
@@ -19,6 +20,7 @@ from django.utils import timezone
 from booking.domain import Customer, Order, OrderStatus, Sale, ShowSnapshot
 from booking.errors import OrderNotFound, OrderNotPending, SeatUnavailable, StoreUnavailable
 from booking.models import Booking, SoldSeat
+from booking.notifications import booking_confirmation_queue
 from booking.stores import get_store
 
 logger = logging.getLogger(__name__)
@@ -63,7 +65,9 @@ def booking_get(*, order_id: str) -> Booking | None:
     return Booking.objects.filter(pk=order_id).first()
 
 
-def sale_commit(*, order: Order, idempotency_key: str | None) -> Booking:
+def sale_commit(
+    *, order: Order, idempotency_key: str | None, seat_tiers: dict[str, dict] | None = None
+) -> Booking:
     """Commit the sale of ``order`` (whose payment the store has started): a ``Booking``
     and one ``SoldSeat`` per seat in one transaction, under a fresh ticket code.
 
@@ -71,16 +75,19 @@ def sale_commit(*, order: Order, idempotency_key: str | None) -> Booking:
     returned when it was made with the same ``idempotency_key``. Raises ``OrderNotPending``
     (committed by another request), ``SeatUnavailable`` (a seat was sold to someone else;
     the store's order is then cancelled), or a database error (the outcome is then for a
-    retry to find).
+    retry to find). ``seat_tiers`` records each seat's tier and price as sold.
     """
     for _attempt in range(TICKET_CODE_ATTEMPTS):
         try:
             with transaction.atomic():
-                booking = Booking.objects.create(**_booking_fields(order, idempotency_key))
+                booking = Booking.objects.create(
+                    **_booking_fields(order, idempotency_key), seat_tiers=seat_tiers or {}
+                )
                 SoldSeat.objects.bulk_create(
                     SoldSeat(booking=booking, show_id=order.show.show_id, seat_id=seat_id)
                     for seat_id in order.seat_ids
                 )
+                booking_confirmation_queue(booking)  # sent once this commits
             _sold_memo.pop(order.show.show_id, None)
             return booking
         except IntegrityError:
@@ -132,12 +139,13 @@ def order_fail_quietly(order: Order) -> None:
         logger.warning("Could not cancel order %s after a seat conflict: %s", order.order_id, exc)
 
 
-def sale_of(booking: Booking) -> Sale:
+def sale_of(booking: Booking, seat_ids: Sequence[str] | None = None) -> Sale:
+    """The sale as the store records it: its seats still valid (or ``seat_ids``)."""
     return Sale(
         order_id=str(booking.id),
         user_id=booking.user_id,
         show_id=booking.show_id,
-        seat_ids=tuple(booking.seat_ids),
+        seat_ids=tuple(booking.active_seat_ids if seat_ids is None else seat_ids),
     )
 
 
@@ -145,12 +153,44 @@ def sale_record_quietly(booking: Booking) -> bool:
     """Tell the store about a committed sale. If the store cannot be reached, the sale
     stands (the database is the record) and the store converges later; returns whether
     the store was told."""
+    if not booking.active_seat_ids:  # cancelled: nothing left to record
+        return False
     try:
         get_store().sale_record(sale_of(booking))
     except StoreUnavailable:
         logger.warning("Sale %s committed; the store will record it later", booking.id)
         return False
     return True
+
+
+def sale_release_quietly(booking: Booking, seat_ids: Sequence[str]) -> bool:
+    """Tell the store that seats of a sale were cancelled (committed in the database),
+    so they are on sale again. If the store cannot be reached, the seats stay off sale
+    there until the next seat map of the show or the sweeper (``releases_converge``);
+    returns whether the store was told."""
+    _sold_memo.pop(booking.show_id, None)
+    try:
+        get_store().sale_release(sale_of(booking, seat_ids))
+    except StoreUnavailable:
+        logger.warning("Seats %s of sale %s cancelled; the store will free them later",
+                       ",".join(seat_ids), booking.id)  # fmt: skip
+        return False
+    return True
+
+
+def releases_converge(*, show_id: str, store_sold: frozenset[str]) -> int:
+    """Free in the store the seats of the show it shows as sold that cancellations gave
+    back in the database (the store was unreachable when they were cancelled). Returns
+    how many cancelled sales were released."""
+    extra = store_sold - sold_seat_ids(show_id=show_id)
+    if not extra:
+        return 0
+    released = 0
+    for booking in Booking.objects.filter(show_id=show_id, cancelled_at__isnull=False):
+        seats = sorted(extra & set(booking.cancelled_seat_ids))
+        if seats:
+            released += sale_release_quietly(booking, seats)
+    return released
 
 
 def sales_converge(*, show_id: str, store_sold: frozenset[str]) -> int:
@@ -179,8 +219,8 @@ def order_from_booking(booking: Booking) -> Order:
             screen_name=booking.screen_name,
             start_time=booking.show_start,
         ),
-        seat_ids=tuple(booking.seat_ids),
-        status=OrderStatus.CONFIRMED,
+        seat_ids=tuple(booking.seat_ids if booking.is_cancelled else booking.active_seat_ids),
+        status=OrderStatus.CANCELLED if booking.is_cancelled else OrderStatus.CONFIRMED,
         created_at=booking.created_at,
         expires_at=booking.expires_at,
         tickets_amount=booking.tickets_amount,
@@ -192,4 +232,5 @@ def order_from_booking(booking: Booking) -> Order:
         ticket_code=booking.ticket_code,
         confirmed_at=booking.confirmed_at,
         idempotency_key=booking.idempotency_key or None,
+        cancelled_seat_ids=tuple(booking.cancelled_seat_ids),
     )

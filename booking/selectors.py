@@ -2,22 +2,28 @@
 database's record of what was sold. Paid orders are read from the database, which is the
 record of every ticket; the store supplies the rest. Callers pass canonical ids."""
 
+import logging
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
+from urllib.parse import urlencode
 
 from django.contrib.auth.models import User
 from django.db.models import Count
+from django.utils import timezone
 
 from booking import sales
 from booking.domain import Hold, Order, ShowClaims
 from booking.errors import HoldNotFound, NotYours, OrderNotFound
-from booking.models import Booking, SoldSeat
+from booking.models import Booking, CancellationPolicy, Refund, SoldSeat, StaffCinema
 from booking.seats import SeatState, is_on_sale, seat_states
 from booking.stores import get_store
 from catalog.domain import Availability, Show, ShowTime, TheatreShows
+from catalog.errors import CatalogError
 from catalog.finding import ShowFilters
 from catalog.sources import get_catalog
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +61,8 @@ def seat_map_get(*, show_id: str) -> SeatMap:
     sold = sales.sold_seat_ids(show_id=show.show_id)
     if sold - claims.sold:
         sales.sales_converge(show_id=show.show_id, store_sold=claims.sold)
+    if claims.sold - sold and sales.releases_converge(show_id=show.show_id, store_sold=claims.sold):
+        claims = get_store().show_claims(show.show_id)
     return SeatMap(
         show=show,
         states=seat_states(show, sold=sold, claims=claims),
@@ -156,8 +164,18 @@ def _listed(
     on_sale = [s for t in theatres for s in t.shows if is_on_sale(s.start_time, now)]
     claims = get_store().shows_claims([s.show_id for s in on_sale])
     sold = _sold_counts([s.show_id for s in on_sale])
+    # The badge says what a cancellation would meet: a cinema's own policy, else the catalog.
+    offers = dict(
+        CancellationPolicy.objects.filter(
+            theatre_id__in=[t.theatre_id for t in theatres]
+        ).values_list("theatre_id", "offers_cancellation")
+    )
     listed = []
-    for theatre in theatres:
+    for listing in theatres:
+        theatre = replace(
+            listing,
+            cancellation_available=offers.get(listing.theatre_id, listing.cancellation_available),
+        )
         shows = tuple(
             ListedShow(
                 show_time=show_time,
@@ -329,3 +347,154 @@ def _user_ids(username: str) -> set[int] | None:
     if not username:
         return None
     return set(User.objects.filter(username__icontains=username).values_list("pk", flat=True))
+
+
+# -- at the door --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DoorShow:
+    """A show of the day with tickets sold, as the door's check-in page offers it."""
+
+    show_id: str
+    movie_title: str
+    theatre_name: str
+    screen_name: str
+    start: datetime
+    tickets: int
+    checked_in: int
+
+
+def door_shows_today(*, user: User, now: datetime) -> list[DoorShow]:
+    """Today's shows (an India day) with tickets sold, at the staff member's cinema
+    (``StaffCinema``; every cinema's for staff without one), by start time."""
+    day = timezone.localdate(now)
+    bookings = Booking.objects.filter(
+        show_start__date=day, status=Booking.Status.CONFIRMED
+    ).order_by("show_start", "show_id")
+    cinema = StaffCinema.objects.filter(user=user).first()
+    if cinema is not None:
+        bookings = bookings.filter(theatre_id=cinema.theatre_id)
+    shows: dict[str, DoorShow] = {}
+    for booking in bookings.only(
+        "show_id", "movie_title", "theatre_name", "screen_name", "show_start", "checked_in_at"
+    ):
+        seen = shows.get(booking.show_id)
+        shows[booking.show_id] = DoorShow(
+            show_id=booking.show_id,
+            movie_title=booking.movie_title,
+            theatre_name=booking.theatre_name,
+            screen_name=booking.screen_name,
+            start=booking.show_start,
+            tickets=(seen.tickets if seen else 0) + 1,
+            checked_in=(seen.checked_in if seen else 0) + (booking.checked_in_at is not None),
+        )
+    return list(shows.values())
+
+
+def refunds_of(*, order_id: str) -> list[Refund]:
+    """The refunds of a paid order, newest first."""
+    return list(Refund.objects.filter(booking_id=order_id))
+
+
+# -- the ticket ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SeatLine:
+    tier_name: str  # "" for sales made before tiers were recorded
+    seat_ids: tuple[str, ...]
+    price: str | None  # each seat's price as sold
+
+
+@dataclass(frozen=True, slots=True)
+class TicketDetails:
+    """What a ticket shows beyond the sale's record, from the catalog when it answers
+    (the ticket is still shown when it does not)."""
+
+    booking: Booking
+    seat_lines: tuple[SeatLine, ...]
+    address: str
+    map_url: str
+    poster_url: str
+    duration_mins: int | None
+
+
+def _seat_lines(booking: Booking, seat_ids: list[str]) -> tuple[SeatLine, ...]:
+    lines: dict[str, list[str]] = {}
+    prices: dict[str, str | None] = {}
+    for seat in seat_ids:
+        tier = booking.seat_tiers.get(seat, {})
+        name = tier.get("name", "")
+        lines.setdefault(name, []).append(seat)
+        prices[name] = tier.get("price")
+    return tuple(SeatLine(name, tuple(seats), prices[name]) for name, seats in lines.items())
+
+
+def _map_url(name: str, address: str, lat: float | None, lng: float | None) -> str:
+    query = f"{lat},{lng}" if lat is not None and lng is not None else f"{name}, {address}"
+    return "https://www.google.com/maps/search/?" + urlencode({"api": 1, "query": query})
+
+
+def ticket_details_get(*, booking: Booking) -> TicketDetails:
+    """The ticket's cinema address and map link, poster and running time, seats by tier."""
+    address, map_url, poster, duration = "", "", "", None
+    try:
+        if booking.movie_id:
+            movie = get_catalog().movie_get(movie_id=booking.movie_id)
+            poster, duration = movie.thumbnail_url, movie.duration_mins
+            listed = get_catalog().theatre_shows_for_date(
+                movie_id=booking.movie_id, day=timezone.localdate(booking.show_start)
+            )
+            theatre = next((t for t in listed if t.theatre_id == booking.theatre_id), None)
+            if theatre is not None:
+                address = theatre.address
+                map_url = _map_url(theatre.name, theatre.address, theatre.lat, theatre.lng)
+    except CatalogError as exc:  # the ticket stands without the catalog's extras
+        logger.info("Ticket %s shown without catalog details: %s", booking.ticket_code, exc)
+    return TicketDetails(
+        booking=booking,
+        seat_lines=_seat_lines(
+            booking, booking.seat_ids if booking.is_cancelled else booking.active_seat_ids
+        ),
+        address=address,
+        map_url=map_url or _map_url(booking.theatre_name, "", None, None),
+        poster_url=poster,
+        duration_mins=duration,
+    )
+
+
+def booking_get(*, user_id: int, order_id: str) -> Booking:
+    """The user's paid booking. Raises ``OrderNotFound`` or ``NotYours``."""
+    booking = sales.booking_get(order_id=order_id)
+    if booking is None:
+        raise OrderNotFound(details={"orderId": order_id})
+    if booking.user_id != user_id:
+        raise NotYours()
+    return booking
+
+
+@dataclass(frozen=True, slots=True)
+class BookingsSplit:
+    upcoming: list[tuple[Order, str]]  # (order, poster url), soonest first
+    past: list[tuple[Order, str]]  # most recent first
+
+
+def bookings_split(*, user_id: int, now: datetime) -> BookingsSplit:
+    """The user's orders on My bookings: shows still to come (soonest first) and those
+    that started (latest first), each with its movie's poster."""
+    orders, _ = order_list(user_id=user_id, limit=200, offset=0)
+    posters: dict[str, str] = {}
+    for order in orders:
+        movie_id = order.show.movie_id
+        if movie_id and movie_id not in posters:
+            try:
+                posters[movie_id] = get_catalog().movie_get(movie_id=movie_id).thumbnail_url
+            except CatalogError:
+                posters[movie_id] = ""
+    with_posters = [(o, posters.get(o.show.movie_id or "", "")) for o in orders]
+    upcoming = [pair for pair in with_posters if pair[0].show.start_time > now]
+    past = [pair for pair in with_posters if pair[0].show.start_time <= now]
+    upcoming.sort(key=lambda pair: pair[0].show.start_time)
+    past.sort(key=lambda pair: pair[0].show.start_time, reverse=True)
+    return BookingsSplit(upcoming=upcoming, past=past)

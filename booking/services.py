@@ -13,12 +13,18 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from booking import picking, sales, selectors
+from booking.cancellation import DEFAULT_POLICY, Policy, RefundQuote, policy_from_row, refund_quote
 from booking.domain import Customer, Hold, Order, OrderStatus, ShowSnapshot
 from booking.errors import (
     AlreadyCheckedIn,
+    BookingError,
+    CancellationClosed,
+    CancellationNotAvailable,
     DuplicateSeats,
     HoldNotActive,
     HoldNotFound,
@@ -26,22 +32,30 @@ from booking.errors import (
     OrderNotFound,
     OrderNotPending,
     OrphanSeat,
+    SeatsNotOnTicket,
     SeatUnavailable,
     StoreUnavailable,
+    TicketCancelled,
     TicketNotFound,
     TooManySeats,
     UnknownSeat,
     UnknownTier,
+    WholeOrderOnly,
     WrongShow,
 )
-from booking.models import Booking
+from booking.models import Booking, CancellationPolicy, Refund, SoldSeat
+from booking.notifications import cancellation_confirmation_queue
 from booking.pricing import price_seats
 from booking.seats import sales_close_at, seat_states
 from booking.stores import get_store
 from booking.stores.base import HoldRequest, OrderRequest, SeatClaim
+from booking.tickets import ticket_code_from_scan
+from bookmyshow.mail import outbox_retry
+from bookmyshow.money import money
 from bookmyshow.ratelimit import rate_limit_hit
+from bookmyshow.signin_help import email_verified_check
 from catalog.domain import Show
-from catalog.errors import ShowCancelled, ShowNotFound
+from catalog.errors import MovieNotFound, ShowCancelled, ShowNotFound
 from catalog.sources import get_catalog
 
 logger = logging.getLogger(__name__)
@@ -136,7 +150,9 @@ def _seat_claim(show: Show, seat_ids: Sequence[str]) -> SeatClaim:
 
 
 def _seat_changes_limit(user_id: int) -> None:
-    """Hold creation and seat changes share one limit per user, through every door."""
+    """Hold creation and seat changes share one limit per user, through every door, and
+    need a verified e-mail address (an account made through the sign-up form)."""
+    email_verified_check(user_id)
     rate_limit_hit(
         scope="hold", ident=str(user_id), rate=settings.HOLD_RATE_LIMIT, message=HOLD_RATE_MESSAGE
     )
@@ -347,14 +363,179 @@ def _hold_free_quietly(hold: Hold) -> None:
 
 def order_cancel(*, user_id: int | None, order_id: str) -> Order:
     """Cancel an order waiting for payment; its seats are free at once (``user_id``
-    None: staff, any user's order). Raises ``OrderNotFound``, ``NotYours``,
-    ``OrderNotPending``, ``PaymentInProgress``."""
+    None: staff, any user's order). A paid order is cancelled by ``booking_cancel``.
+    Raises ``OrderNotFound``, ``NotYours``, ``OrderNotPending``, ``PaymentInProgress``."""
     booking = sales.booking_get(order_id=order_id)
     if booking is not None:
         if user_id is not None and booking.user_id != user_id:
             raise NotYours()
         raise OrderNotPending(OrderStatus.CONFIRMED)
     return get_store().order_cancel(order_id=order_id, user_id=user_id)
+
+
+def cancellation_policy_get(booking: Booking) -> Policy:
+    """The policy of the booking's cinema: its ``CancellationPolicy`` when staff gave it
+    one, else ``DEFAULT_POLICY`` where the catalog says the cinema offers cancellation.
+    Raises ``CancellationNotAvailable``, ``CatalogUnavailable``."""
+    row = CancellationPolicy.objects.filter(theatre_id=booking.theatre_id).first()
+    if row is not None:
+        policy = policy_from_row(row)
+    elif _catalog_offers_cancellation(booking):
+        policy = DEFAULT_POLICY
+    else:
+        policy = None
+    if policy is None:
+        raise CancellationNotAvailable()
+    return policy
+
+
+def _catalog_offers_cancellation(booking: Booking) -> bool:
+    """Whether the catalog lists the booking's cinema with "Cancellation available" (the
+    listing of its movie on its day names it)."""
+    if not booking.movie_id or not booking.theatre_id:
+        return False
+    day = timezone.localdate(booking.show_start)
+    try:
+        listed = get_catalog().theatre_shows_for_date(movie_id=booking.movie_id, day=day)
+    except (MovieNotFound, ShowNotFound):
+        return False
+    return any(t.theatre_id == booking.theatre_id and t.cancellation_available for t in listed)
+
+
+def _booking_of(user_id: int | None, order_id: str) -> Booking:
+    booking = sales.booking_get(order_id=order_id)
+    if booking is None:
+        raise OrderNotFound(details={"orderId": order_id})
+    if user_id is not None and booking.user_id != user_id:
+        raise NotYours()
+    return booking
+
+
+def refund_quote_get(
+    *, user_id: int | None, order_id: str, seat_ids: Sequence[str] | None, now: datetime
+) -> RefundQuote:
+    """What cancelling the paid order (``seat_ids`` of it; None: all still valid) would
+    give back now, without cancelling. Raises what ``booking_cancel`` raises."""
+    booking = _booking_of(user_id, order_id)
+    return _quote_checked(booking, seat_ids, now)
+
+
+def _quote_checked(
+    booking: Booking, seat_ids: Sequence[str] | None, now: datetime, policy: Policy | None = None
+) -> RefundQuote:
+    """The quote, after every check; the stranding check only without ``policy`` (it
+    reads the catalog and the store, which never happens inside a transaction)."""
+    if booking.checked_in_at is not None:
+        raise AlreadyCheckedIn(booking.checked_in_at)
+    quote = refund_quote(
+        booking, policy=policy or cancellation_policy_get(booking), seat_ids=seat_ids, now=now
+    )
+    if policy is None and not quote.whole_booking:
+        _stranding_check(booking, quote.seat_ids)
+    return quote
+
+
+def _stranding_check(booking: Booking, seat_ids: Sequence[str]) -> None:
+    """A partial cancellation may not leave a single seat on its own between taken
+    seats (``booking.picking.stranded_by_release``). Raises ``OrphanSeat``."""
+    if not settings.ORPHAN_SEAT_RULE:
+        return
+    show = _show_recent(booking.show_id)
+    stranded = picking.stranded_by_release(show.layout, _taken_now(show), seat_ids)
+    if stranded:
+        raise OrphanSeat(stranded)
+
+
+@dataclass(frozen=True, slots=True)
+class CancellationPreview:
+    """What the ticket page says about cancelling: the refund (``quote``), or why not."""
+
+    quote: RefundQuote | None
+    refusal: BookingError | None
+
+
+def cancellation_preview(
+    *, user_id: int, order_id: str, seat_ids: Sequence[str] | None, now: datetime
+) -> CancellationPreview:
+    """The refund for cancelling now (all seats still valid, or ``seat_ids``), or the
+    refusal the cancellation would meet (not offered, closed, used, stranding a seat).
+    Raises ``OrderNotFound``, ``NotYours``, ``CatalogUnavailable``."""
+    booking = _booking_of(user_id, order_id)
+    try:
+        return CancellationPreview(quote=_quote_checked(booking, seat_ids, now), refusal=None)
+    except (
+        CancellationNotAvailable,
+        CancellationClosed,
+        AlreadyCheckedIn,
+        OrderNotPending,
+        OrphanSeat,
+        SeatsNotOnTicket,
+        DuplicateSeats,
+    ) as refusal:
+        return CancellationPreview(quote=None, refusal=refusal)
+
+
+@dataclass(frozen=True, slots=True)
+class Cancellation:
+    order: Order  # as it stands after the cancellation
+    refund: Refund | None  # None for an order that was never paid
+
+
+def booking_cancel(
+    *, user_id: int | None, order_id: str, seat_ids: Sequence[str] | None, now: datetime
+) -> Cancellation:
+    """Cancel a paid order (``seat_ids`` of it; None: every seat still valid) under its
+    cinema's policy, judged at ``now``: the seats are given back and a ``Refund`` is
+    recorded in one transaction (which also locks the booking, so a racing check-in or
+    cancellation either sees it or is seen), then the store puts the seats back on sale
+    at once (if it cannot be reached, the next seat map or the sweeper does).
+
+    Raises ``OrderNotFound``, ``NotYours``, ``OrderNotPending`` (cancelled already),
+    ``AlreadyCheckedIn``, ``CancellationNotAvailable``, ``CancellationClosed`` (details
+    name the cut-off), ``SeatsNotOnTicket``, ``DuplicateSeats``, ``OrphanSeat`` (a
+    partial cancellation that strands a seat), ``CatalogUnavailable``.
+    """
+    booking = _booking_of(user_id, order_id)
+    policy = cancellation_policy_get(booking)
+    _quote_checked(booking, seat_ids, now)  # everything that reads elsewhere, before the lock
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().get(pk=order_id)
+        quote = _quote_checked(booking, seat_ids, now, policy)  # again: it may have changed
+        booking.cancelled_seat_ids = [*booking.cancelled_seat_ids, *quote.seat_ids]
+        booking.cancelled_at = now
+        if quote.whole_booking:
+            booking.status = Booking.Status.CANCELLED
+        booking.save(update_fields=["cancelled_seat_ids", "cancelled_at", "status"])
+        SoldSeat.objects.filter(booking=booking, seat_id__in=quote.seat_ids).delete()
+        refund = Refund.objects.create(
+            booking=booking,
+            seat_ids=list(quote.seat_ids),
+            share_percent=quote.share_percent,
+            tickets_amount=quote.tickets_refund,
+            fee_amount=quote.fee_refund,
+            amount=quote.amount,
+            status=Refund.Status.REFUNDED if not quote.amount else Refund.Status.PENDING,
+            created_at=now,
+            refunded_at=now if not quote.amount else None,
+        )
+        cancellation_confirmation_queue(booking, refund)  # sent once this commits
+    sales.sale_release_quietly(booking, quote.seat_ids)
+    return Cancellation(order=sales.order_from_booking(booking), refund=refund)
+
+
+def order_cancel_any(
+    *, user_id: int | None, order_id: str, seat_ids: Sequence[str] | None, now: datetime
+) -> Cancellation:
+    """Cancel an order whatever its state allows: a paid one under its cinema's policy
+    (``booking_cancel``), one waiting for payment at once (``order_cancel``; all of its
+    seats, so ``seat_ids`` must be None or all of them). Raises what those raise."""
+    if sales.booking_get(order_id=order_id) is not None:
+        return booking_cancel(user_id=user_id, order_id=order_id, seat_ids=seat_ids, now=now)
+    if seat_ids is not None:
+        pending = selectors.order_get_any(order_id=order_id)
+        if set(seat_ids) != set(pending.seat_ids):
+            raise WholeOrderOnly()
+    return Cancellation(order=order_cancel(user_id=user_id, order_id=order_id), refund=None)
 
 
 def order_confirm_payment(*, user_id: int, order_id: str, idempotency_key: str | None) -> Order:
@@ -380,8 +561,7 @@ def order_confirm_payment(*, user_id: int, order_id: str, idempotency_key: str |
         raise OrderNotFound(details={"orderId": order_id})
     if order.user_id != user_id:
         raise NotYours()
-    if order.is_pending:
-        _order_check_at_source(order)
+    show = _order_check_at_source(order) if order.is_pending else None
     sold = sales.sold_seat_ids(show_id=order.show.show_id) & set(order.seat_ids)
     try:
         paying = get_store().order_payment_start(
@@ -398,12 +578,26 @@ def order_confirm_payment(*, user_id: int, order_id: str, idempotency_key: str |
         if booking is None:
             raise
         return _paid(booking, user_id=user_id, idempotency_key=idempotency_key)
-    booking = sales.sale_commit(order=paying, idempotency_key=idempotency_key)
+    booking = sales.sale_commit(
+        order=paying,
+        idempotency_key=idempotency_key,
+        seat_tiers=_seat_tiers(show, paying.seat_ids) if show is not None else None,
+    )
     sales.sale_record_quietly(booking)
     return sales.order_from_booking(booking)
 
 
-def _order_check_at_source(order: Order) -> None:
+def _seat_tiers(show: Show, seat_ids: Sequence[str]) -> dict[str, dict]:
+    """Each seat's tier and price, as the ticket shows them and refunds split them."""
+    tiers = {tier.code: tier for tier in show.layout.tiers}
+    out = {}
+    for seat_id in seat_ids:
+        tier = tiers[show.layout.seats_by_id[seat_id].tier]
+        out[seat_id] = {"tier": tier.code, "name": tier.name, "price": str(money(tier.price))}
+    return out
+
+
+def _order_check_at_source(order: Order) -> Show:
     """Refuse to take payment for seats the show's source has sold, held or blocked since
     the order was made, or for a show it cancelled, and free the order's seats. Read
     before the database transaction opens: no network call happens inside it."""
@@ -416,6 +610,7 @@ def _order_check_at_source(order: Order) -> None:
     if taken:
         sales.order_fail_quietly(order)
         raise SeatUnavailable(taken)
+    return show
 
 
 def _paid(booking: Booking, *, user_id: int, idempotency_key: str | None) -> Order:
@@ -430,6 +625,8 @@ def _paid(booking: Booking, *, user_id: int, idempotency_key: str | None) -> Ord
 @dataclass(frozen=True, slots=True)
 class SweepReport:
     sales_recorded: int  # committed sales the store had not recorded
+    sales_released: int  # cancelled sales whose seats were given back to the store again
+    mails_sent: int  # e-mail that had failed, sent now
     records_purged: int  # holds and orders forgotten
 
 
@@ -452,7 +649,17 @@ def bookings_sweep(*, keep_for: timedelta, now: datetime) -> SweepReport:
         for booking in candidates
         if str(booking.pk) not in confirmed_in_store
     )
-    return SweepReport(sales_recorded=recorded, records_purged=store.purge(keep_for=keep_for))
+    # Cancellations the store may have missed: releasing again changes nothing else.
+    released = sum(
+        sales.sale_release_quietly(booking, booking.cancelled_seat_ids)
+        for booking in Booking.objects.filter(cancelled_at__gte=now - keep_for)
+    )
+    return SweepReport(
+        sales_recorded=recorded,
+        sales_released=released,
+        records_purged=store.purge(keep_for=keep_for),
+        mails_sent=outbox_retry(now=now).sent,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -461,22 +668,42 @@ class CheckIn:
     checked_in_at: datetime
 
 
-def ticket_check_in(*, ticket_code: str, show_id: str, now: datetime) -> CheckIn:
-    """Admit the ticket ``ticket_code`` to ``show_id`` once.
+def ticket_check_in(
+    *,
+    now: datetime,
+    scan: str | None = None,
+    ticket_code: str | None = None,
+    show_id: str | None = None,
+) -> CheckIn:
+    """Admit a ticket once: named by its QR code's text (``scan``, signed; see
+    ``booking.tickets``) or by its code as typed. With ``show_id`` (the show the door is
+    letting in), a ticket for another show is refused; without one, the ticket is
+    admitted to its own show. A partly cancelled ticket admits its remaining seats.
 
-    Raises ``TicketNotFound``, ``WrongShow`` (details name the ticket's show) or
-    ``AlreadyCheckedIn`` (details say when). Two scans at once admit one of them.
+    Raises ``ScanInvalid``, ``TicketNotFound``, ``TicketCancelled`` (details say whether
+    it was refunded), ``WrongShow`` (details name the ticket's show) or
+    ``AlreadyCheckedIn`` (details say when). Two scans at once admit one of them, and a
+    cancellation racing a scan either refuses the scan or is itself refused.
     """
-    booking = Booking.objects.filter(ticket_code=ticket_code.strip().upper()).first()
+    if scan is not None:
+        ticket_code = ticket_code_from_scan(scan)
+    code = (ticket_code or "").strip().upper()
+    booking = Booking.objects.filter(ticket_code=code).first()
     if booking is None:
         raise TicketNotFound(details={"ticketCode": ticket_code})
-    if booking.show_id != show_id:
+    if booking.is_cancelled:
+        raise TicketCancelled(booking, booking.cancelled_state)
+    if show_id is not None and booking.show_id != show_id:
         raise WrongShow(booking)
-    admitted = Booking.objects.filter(pk=booking.pk, checked_in_at__isnull=True).update(
-        checked_in_at=now
-    )
+    # One conditional write decides between two scans, and between a scan and a
+    # cancellation (which writes only while the ticket is unused, and vice versa).
+    admitted = Booking.objects.filter(
+        pk=booking.pk, checked_in_at__isnull=True, status=Booking.Status.CONFIRMED
+    ).update(checked_in_at=now)
+    booking.refresh_from_db()
     if not admitted:
-        booking.refresh_from_db(fields=["checked_in_at"])
+        if booking.is_cancelled:
+            raise TicketCancelled(booking, booking.cancelled_state)
         assert booking.checked_in_at is not None  # admitted by the request that won
         raise AlreadyCheckedIn(booking.checked_in_at)
     return CheckIn(booking=booking, checked_in_at=now)

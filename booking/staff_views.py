@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from booking import selectors, services
+from booking import reports, selectors, services
+from booking.errors import ScanInvalid
 from booking.stores import get_store
+from booking.tickets import SCAN_MAX_LENGTH, SEPARATOR
 from bookmyshow.errors import DomainError
 from bookmyshow.ids import canonical_id
 
@@ -155,21 +157,31 @@ def sweep(request: HttpRequest) -> HttpResponse:
 
 
 def check_in(request: HttpRequest) -> HttpResponse:
+    """The door: a field a QR scanner types into (it ends with Enter, which submits), or
+    where a ticket code is typed, and the show being let in, chosen from today's shows at
+    the staff member's cinema (or any show: the ticket's own)."""
     result = None
-    show_id = request.POST.get("show_id", request.GET.get("show", "")).strip()
+    now = timezone.now()
+    shows = selectors.door_shows_today(user=request.user, now=now)  # type: ignore[arg-type]
+    show_id = canonical_id(request.POST.get("show_id", request.GET.get("show", "")).strip())
     if request.method == "POST":
-        code = request.POST.get("ticket_code", "").strip()
-        show = canonical_id(show_id)
+        text = request.POST.get("scan", "").strip()
         try:
-            if show is None:
-                raise DomainError("Enter the show's id (a UUID).")
-            if not (code.isprintable() and len(code) <= 20):
-                raise DomainError("A ticket code is like BMS-XXXXXX.")
-            result = services.ticket_check_in(ticket_code=code, show_id=show, now=timezone.now())
+            if not text:
+                raise DomainError("Scan a ticket's QR code, or type its code (BMS-XXXXXX).")
+            if not (text.isprintable() and len(text) <= SCAN_MAX_LENGTH):
+                raise ScanInvalid()
+            is_scan = SEPARATOR in text
+            result = services.ticket_check_in(
+                scan=text if is_scan else None,
+                ticket_code=None if is_scan else text,
+                show_id=show_id,
+                now=now,
+            )
             messages.success(
                 request,
                 f"Valid: {result.booking.ticket_code} admitted, seats "
-                f"{', '.join(result.booking.seat_ids)}.",
+                f"{', '.join(result.booking.active_seat_ids)}.",
             )
         except DomainError as error:
             messages.error(request, error.message)
@@ -177,5 +189,13 @@ def check_in(request: HttpRequest) -> HttpResponse:
         request,
         "admin/booking/check_in.html",
         "Ticket check-in",
-        {"result": result, "show_id": show_id if show_id.isprintable() else ""},
+        {"result": result, "show_id": show_id or "", "shows": shows},
     )
+
+
+def show_sales_csv(request: HttpRequest, show_id: str) -> HttpResponse:
+    """The show's sales summary (sold, refunded, revenue by tier) as a CSV file."""
+    summary = reports.show_sales_summary(show_id=show_id)
+    response = HttpResponse(reports.show_sales_csv(summary), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="sales-{show_id}.csv"'
+    return response

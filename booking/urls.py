@@ -13,5 +13,7 @@ urlpatterns = [
     path("orders/<id:order_id>/", views.order_detail, name="order-detail"),
     path("orders/<id:order_id>/pay/", views.order_pay, name="order-pay"),
     path("orders/<id:order_id>/cancel/", views.order_cancel, name="order-cancel"),
+    path("orders/<id:order_id>/cancel-ticket/", views.ticket_cancel, name="ticket-cancel"),
+    path("orders/<id:order_id>/ticket.ics", views.ticket_calendar, name="ticket-calendar"),
     path("bookings/", views.my_bookings, name="my-bookings"),
 ]

@@ -12,7 +12,6 @@ import secrets
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,12 +19,14 @@ from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from booking import selectors, services
+from booking.calendar import ticket_ics
 from booking.domain import Hold, HoldStatus, Order, OrderStatus
 from booking.errors import OrphanSeat, SeatUnavailable
 from booking.forms import CustomerForm
@@ -33,8 +34,10 @@ from booking.grid import seat_grid_drawing
 from booking.models import Booking
 from booking.picker import PickerRequest, SeatPicker, seat_picker_get
 from booking.pricing import price_seats
+from booking.tickets import ticket_qr_svg
 from bookmyshow.api import iso
 from bookmyshow.clients import HtmxHttpRequest, client_address, user_id
+from bookmyshow.money import rupees
 from bookmyshow.text import is_token
 from catalog import finding
 from catalog.querylinks import FilterLink, clear_url, filter_links, query_url
@@ -339,17 +342,8 @@ def hold_release(request: HtmxHttpRequest, hold_id: str) -> HttpResponse:
 
 
 def _ticket_svg(order: Order) -> str:
-    start = timezone.localtime(order.show.start_time)
-    payload = "\n".join(
-        [
-            order.ticket_code or "",
-            order.show.movie_title,
-            f"{order.show.theatre_name} {order.show.screen_name}".strip(),
-            start.strftime("%Y-%m-%d %H:%M"),
-            "Seats " + " ".join(order.seat_ids),
-        ]
-    )
-    return segno.make(payload, error="m").svg_inline(scale=4, dark="#222", border=2)
+    """The ticket's QR code: its signed scan text alone (``booking.tickets``)."""
+    return ticket_qr_svg(order.ticket_code or "")
 
 
 @login_required
@@ -364,7 +358,24 @@ def order_detail(request: HtmxHttpRequest, order_id: str) -> HttpResponse:
             "status": order.status.value,
             "countdown": _countdown(order),
             "ticket_svg": _ticket_svg(order) if order.status is OrderStatus.CONFIRMED else "",
+            "cancellation": (
+                services.cancellation_preview(
+                    user_id=user_id(request), order_id=order_id, seat_ids=None, now=timezone.now()
+                )
+                if order.status is OrderStatus.CONFIRMED
+                else None
+            ),
+            "refunds": selectors.refunds_of(order_id=order_id) if order.ticket_code else [],
+            "ticket": (
+                selectors.ticket_details_get(
+                    booking=selectors.booking_get(user_id=user_id(request), order_id=order_id)
+                )
+                if order.ticket_code
+                else None
+            ),
             "payment_key": secrets.token_urlsafe(16),
+            "today": timezone.localdate(),
+            "tomorrow": timezone.localdate() + timedelta(days=1),
             "pick_again_url": seats_url(order.show.show_id),
         },
     )
@@ -393,9 +404,61 @@ def order_cancel(request: HtmxHttpRequest, order_id: str) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def ticket_cancel(request: HtmxHttpRequest, order_id: str) -> HttpResponse:
+    """Cancel a paid booking: GET shows the refund for the seats ticked (all by default)
+    under the cinema's policy; POST cancels them."""
+    seats = (
+        request.POST.getlist("seats") if request.method == "POST" else request.GET.getlist("seats")
+    )
+    seat_ids = seats or None
+    if request.method == "POST":
+        cancellation = services.booking_cancel(
+            user_id=user_id(request), order_id=order_id, seat_ids=seat_ids, now=timezone.now()
+        )
+        refund = cancellation.refund
+        assert refund is not None  # a paid booking's cancellation records one
+        messages.success(
+            request,
+            f"Cancelled seat{pluralize(refund.seat_ids)} {', '.join(refund.seat_ids)}. "
+            f"Refund of {rupees(refund.amount)} recorded; it reaches your payment method "
+            "in 5 to 7 working days.",
+        )
+        return redirect_to(request, reverse("booking:order-detail", args=[order_id]))
+    order = selectors.order_get(user_id=user_id(request), order_id=order_id)
+    preview = services.cancellation_preview(
+        user_id=user_id(request), order_id=order_id, seat_ids=seat_ids, now=timezone.now()
+    )
+    return render(
+        request,
+        "booking/ticket_cancel.html",
+        {
+            "order": order,
+            "preview": preview,
+            "ticked": set(seat_ids or order.seat_ids),
+        },
+    )
+
+
+@login_required
+@require_GET
+def ticket_calendar(request: HtmxHttpRequest, order_id: str) -> HttpResponse:
+    """ "Add to calendar": the ticket as an .ics file."""
+    booking = selectors.booking_get(user_id=user_id(request), order_id=order_id)
+    ticket = selectors.ticket_details_get(booking=booking)
+    length = timedelta(minutes=ticket.duration_mins + 20) if ticket.duration_mins else None
+    response = HttpResponse(
+        ticket_ics(booking, address=ticket.address, length=length),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{booking.ticket_code}.ics"'
+    return response
+
+
+@login_required
 @require_GET
 def my_bookings(request: HtmxHttpRequest) -> HttpResponse:
-    orders, _ = selectors.order_list(user_id=user_id(request), limit=100, offset=0)
+    split = selectors.bookings_split(user_id=user_id(request), now=timezone.now())
     live = selectors.bookings_live(user_id=user_id(request))
     shows = {booking.show_id: selectors.show_get(show_id=booking.show_id) for booking in live}
     return render(
@@ -403,6 +466,8 @@ def my_bookings(request: HtmxHttpRequest) -> HttpResponse:
         "booking/my_bookings.html",
         {
             "live_bookings": [(booking, shows[booking.show_id]) for booking in live],
-            "orders": [(order, order.status.value) for order in orders],
+            "upcoming": split.upcoming,
+            "past": split.past,
+            "sections": [("Upcoming", split.upcoming), ("Past", split.past)],
         },
     )

@@ -21,9 +21,11 @@ from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from rest_framework.authtoken.models import Token
 
+from bookmyshow import signin_help
 from bookmyshow.clients import client_address
 from bookmyshow.errors import DomainError
 from bookmyshow.ratelimit import RateLimited, rate_limit_hit
+from bookmyshow.signin_help import verification_start
 from bookmyshow.text import no_control_characters
 
 LOGIN_LIMITED = "Too many log-in attempts. Please wait {seconds} s and try again."
@@ -127,8 +129,13 @@ def signup(request: HttpRequest) -> HttpResponse:
             form.add_error(None, SIGNUP_LIMITED.format(minutes=-(-limited.retry_after // 60)))
         else:
             user = form.save()
+            verification_start(user)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Welcome, {user.first_name}! Your account is ready.")
+            messages.success(
+                request,
+                f"Welcome, {user.first_name}! We sent a link to {user.email}: open it to "
+                "verify your address, and you can book seats.",
+            )
             return redirect(safe_next(request))
     response = render(
         request, "registration/signup.html", {"form": form, "next": safe_next(request, "")}
@@ -163,4 +170,5 @@ urlpatterns = [
     path("signup/", signup, name="signup"),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
+    *signin_help.urlpatterns,
 ]

@@ -23,3 +23,23 @@ def rupees(value: Decimal | int | str, *, compact: bool = False) -> str:
     if compact and amount == amount.to_integral_value():
         return f"₹{amount:.0f}"
     return f"₹{amount:.2f}"
+
+
+def money_split[K](total: Decimal, weights: dict[K, Decimal]) -> dict[K, Decimal]:
+    """``total`` shared out by ``weights``, each share rounded to the paisa, and the
+    shares adding up to ``total`` exactly (the paise rounding loses go to the largest
+    shares first). Equal shares for weights that are all zero."""
+    if not weights:
+        return {}
+    if not any(weights.values()):
+        weights = dict.fromkeys(weights, Decimal(1))
+    whole = sum(weights.values(), Decimal(0))
+    shares = {key: money(total * weight / whole) for key, weight in weights.items()}
+    left = money(total) - sum(shares.values(), Decimal(0))
+    step = PAISA if left > 0 else -PAISA
+    for key in sorted(weights, key=lambda k: weights[k], reverse=True):
+        if not left:
+            break
+        shares[key] += step
+        left -= step
+    return shares

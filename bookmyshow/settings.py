@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+import django
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -116,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "catalog.visitor.city_context",
+                "bookmyshow.signin_help.pending_verification",
             ],
             # Every amount on a page is written by one filter: {{ amount|rupees }}.
             "builtins": ["bookmyshow.templatetags.money"],
@@ -241,7 +243,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # A hold's status appears in two responses (a hold, and a hold as created): one name.
-    "ENUM_NAME_OVERRIDES": {"HoldStatusEnum": "booking.domain.HoldStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "HoldStatusEnum": "booking.domain.HoldStatus",
+        "OrderStatusEnum": "booking.domain.OrderStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "bookmyshow.api_docs.error_table",
@@ -337,6 +342,88 @@ elif _store_scheme != "memory":
         "KEY_PREFIX": BOOKING_STORE["OPTIONS"]["KEY_PREFIX"],
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
+
+
+# E-mail ----------------------------------------------------------------------------------
+# EMAIL_URL names the backend: console:// (the default with DJANGO_DEBUG=1: messages are
+# printed), file:///var/mail/bms (one file per message), smtp://user:password@host:587
+# (smtp+tls:// for STARTTLS, smtps:// for TLS from the start), locmem:// or dummy://.
+def email_mailer(url: str) -> dict[str, Any]:
+    """The ``MAILERS`` entry (Django 6.1's mail settings) that ``url`` names."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    backends = {
+        "console": "console",
+        "file": "filebased",
+        "smtp": "smtp",
+        "smtp+tls": "smtp",
+        "smtps": "smtp",
+        "locmem": "locmem",
+        "dummy": "dummy",
+    }
+    if parts.scheme not in backends:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL must start with one of {', '.join(f'{s}://' for s in backends)}."
+        )
+    options: dict[str, Any] = {}
+    if parts.scheme == "file":
+        if not parts.path:
+            raise ImproperlyConfigured("EMAIL_URL file:// needs a directory: file:///var/mail/bms")
+        options["file_path"] = unquote(parts.path)
+    elif backends[parts.scheme] == "smtp":
+        options = {
+            "host": parts.hostname or "localhost",
+            "port": parts.port or (465 if parts.scheme == "smtps" else 25),
+            "username": unquote(parts.username or ""),
+            "password": unquote(parts.password or ""),
+            "use_tls": parts.scheme == "smtp+tls",
+            "use_ssl": parts.scheme == "smtps",
+            "timeout": 10,
+        }
+    backend = f"django.core.mail.backends.{backends[parts.scheme]}.EmailBackend"
+    return {"BACKEND": backend, "OPTIONS": options}
+
+
+def email_legacy_settings(mailer: dict[str, Any]) -> dict[str, Any]:
+    """The same mailer as Django 6.0's EMAIL_* settings."""
+    names = {
+        "file_path": "EMAIL_FILE_PATH",
+        "host": "EMAIL_HOST",
+        "port": "EMAIL_PORT",
+        "username": "EMAIL_HOST_USER",
+        "password": "EMAIL_HOST_PASSWORD",
+        "use_tls": "EMAIL_USE_TLS",
+        "use_ssl": "EMAIL_USE_SSL",
+        "timeout": "EMAIL_TIMEOUT",
+    }
+    return {"EMAIL_BACKEND": mailer["BACKEND"]} | {
+        names[key]: value for key, value in mailer["OPTIONS"].items()
+    }
+
+
+EMAIL_URL = env_str("EMAIL_URL", "console://" if DEBUG else "smtp://localhost:25")
+if django.VERSION >= (6, 1):
+    MAILERS = {"default": email_mailer(EMAIL_URL)}
+else:
+    globals().update(email_legacy_settings(email_mailer(EMAIL_URL)))
+# Where links in e-mail point: the site as its users reach it.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "BookMyShow <tickets@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Send each message in a thread of its own right after the commit (0: in the request).
+EMAIL_SEND_IN_BACKGROUND = env_bool("EMAIL_SEND_IN_BACKGROUND", True)
+# A message that could not be sent is tried again by the sweeper this many times in all.
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 5, minimum=1)
+# How long an e-mail verification link works.
+EMAIL_VERIFICATION_SECONDS = env_int("EMAIL_VERIFICATION_SECONDS", 24 * 3600, minimum=60)
+PASSWORD_RESET_RATE_LIMIT = env_rate("PASSWORD_RESET_RATE_LIMIT", "5/hour")
+VERIFY_RESEND_RATE_LIMIT = env_rate("VERIFY_RESEND_RATE_LIMIT", "5/hour")
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 24 * 3600, minimum=60)
+
+# The key that signs the text of a ticket's QR code (booking/tickets.py). Rotating it
+# makes every QR code printed before unreadable at the door (the typed ticket code works).
+TICKET_SIGNING_KEY = env_str("TICKET_SIGNING_KEY", "") or SECRET_KEY
 try:
     CONVENIENCE_FEE_PER_TICKET = Decimal(env_str("CONVENIENCE_FEE_PER_TICKET", "0"))
 except ArithmeticError:

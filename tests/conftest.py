@@ -12,6 +12,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _mail_sent_in_the_request(settings):
+    """E-mail is sent in the request that commits, so tests see it at once (one test
+    covers the background sender)."""
+    settings.EMAIL_SEND_IN_BACKGROUND = False
+
+
+@pytest.fixture(autouse=True)
 def _clear_caches():
     for name in ("default", "ratelimit"):
         caches[name].clear()

@@ -147,6 +147,13 @@ class BookingStore:
         the store is in (the order missing, expired, or its seats claimed since)."""
         raise NotImplementedError("BookingStore.sale_record")
 
+    def sale_release(self, sale: Sale) -> None:
+        """Put the seats of a cancelled sale (all of it, or some seats) back on sale: the
+        sale's claims on ``sale.seat_ids`` are removed, and the store remembers them as
+        released, so a late ``sale_record`` of the same sale (a payment's last step, the
+        sweeper) never claims them again. Seats claimed by anyone else are left alone."""
+        raise NotImplementedError("BookingStore.sale_release")
+
     # -- reads ----------------------------------------------------------------------------
 
     def holds_get(self, hold_ids: Collection[str]) -> dict[str, Hold]:

@@ -115,6 +115,7 @@ class MemoryBookingStore(BookingStore):
         self._user_holds: dict[int, list[str]] = defaultdict(list)
         self._user_orders: dict[int, list[str]] = defaultdict(list)
         self._queues: dict[Partition, PartitionQueue] = {}
+        self._released: dict[str, set[str]] = defaultdict(set)  # order id -> seats given back
         self._queues_lock = threading.Lock()
 
     # -- the atomic step ------------------------------------------------------------------
@@ -429,12 +430,22 @@ class MemoryBookingStore(BookingStore):
         with self._atomic(self._record_partitions(sale.order_id)):
             claims = self._claims[sale.show_id]
             sold = Claim(sale.order_id, None)
-            self._claim(sale.show_id, [s for s in sale.seat_ids if claims.get(s) != sold], sold)
+            released = self._released.get(sale.order_id, set())
+            self._claim(
+                sale.show_id,
+                [s for s in sale.seat_ids if claims.get(s) != sold and s not in released],
+                sold,
+            )
             if order := self._orders.get(sale.order_id):
                 self._disown(order.show.show_id, order.user_id, order.client, order.order_id)
                 self._orders[sale.order_id] = dataclasses.replace(
                     order, status=OrderStatus.CONFIRMED
                 )
+
+    def sale_release(self, sale: Sale) -> None:
+        with self._atomic(self._record_partitions(sale.order_id)):
+            self._released[sale.order_id].update(sale.seat_ids)
+            self._release(sale.show_id, sale.seat_ids, sale.order_id)
 
     # -- reads ----------------------------------------------------------------------------
 

@@ -422,11 +422,23 @@ class RedisBookingStore(BookingStore):
         # The order's pointer may be gone (a restarted Redis): the sale is recorded anyway.
         known = self._facts_of("order", [sale.order_id]).get(sale.order_id)
         facts = known or Facts(sale.show_id, sale.user_id, "")
+        show = self.keys.show(sale.show_id)
         self._step(
             "SALE_RECORD",
             facts,
-            [self.keys.show(sale.show_id).order(sale.order_id)],
+            [show.order(sale.order_id), show.released(sale.order_id)],
             [sale.order_id, csv(sale.seat_ids), SHOW_KEYS_TTL_MS],
+        )
+
+    @guarded(write=True)
+    def sale_release(self, sale: Sale) -> None:
+        known = self._facts_of("order", [sale.order_id]).get(sale.order_id)
+        facts = known or Facts(sale.show_id, sale.user_id, "")
+        self._step(
+            "SALE_RELEASE",
+            facts,
+            [self.keys.show(sale.show_id).released(sale.order_id)],
+            [sale.order_id, csv(sorted(sale.seat_ids)), SHOW_KEYS_TTL_MS],
         )
 
     # -- reads ----------------------------------------------------------------------------

@@ -411,15 +411,20 @@ local function order_payment_start(KEYS, ARGV)
   return reply('OK', '', KEYS[4])
 end
 
--- KEYS: claims, versions, counts, order
+-- KEYS: claims, versions, counts, order, released seats of the sale
 -- ARGV: clock, user, client, order id, seats, show keys ttl ms
+-- Seats the sale gave back (sale_release) are not claimed again.
 local function sale_record(KEYS, ARGV)
   start(ARGV)
   local sold = ARGV[4] .. '|0'
   local seats = split(ARGV[5])
   local values = redis.call('HMGET', KEYS[1], unpack(seats))
   local newly = {}
-  for i, seat in ipairs(seats) do if values[i] ~= sold then newly[#newly + 1] = seat end end
+  for i, seat in ipairs(seats) do
+    if values[i] ~= sold and redis.call('SISMEMBER', KEYS[5], seat) == 0 then
+      newly[#newly + 1] = seat
+    end
+  end
   claim(KEYS[1], newly, sold)
   local counts = counts_read(KEYS[3], ARGV, ARGV[4], '')
   bump(KEYS[2], counts, newly)
@@ -428,6 +433,22 @@ local function sale_record(KEYS, ARGV)
     redis.call('HSET', KEYS[4], 'status', 'CONFIRMED')
   end
   touch(KEYS, ARGV[6])
+  return reply('OK', '')
+end
+
+-- KEYS: claims, versions, counts, released seats of the sale
+-- ARGV: clock, user, client, order id, seats, show keys ttl ms
+-- A cancelled sale's claims on the seats go (others' claims stay), and the seats are
+-- remembered as released, so a late sale_record of the same sale never claims them.
+local function sale_release(KEYS, ARGV)
+  start(ARGV)
+  local seats = split(ARGV[5])
+  redis.call('SADD', KEYS[4], unpack(seats))
+  local counts = counts_read(KEYS[3], ARGV, ARGV[4], '')
+  release(KEYS, counts, seats, ARGV[4])
+  counts_write(counts, ARGV[4], 0, 0)
+  touch(KEYS, ARGV[6])
+  redis.call('PEXPIRE', KEYS[4], ARGV[6])
   return reply('OK', '')
 end
 
@@ -485,6 +506,7 @@ _STEPS = (
     "order_payment_start",
     "order_payment_fail",
     "sale_record",
+    "sale_release",
     "records_read",
     "claims_read",
     "seats_claimed",

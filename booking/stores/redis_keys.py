@@ -44,6 +44,10 @@ class ShowKeys:
     def order(self, order_id: str) -> str:
         return f"{self.base}order:{order_id}"
 
+    def released(self, order_id: str) -> str:
+        """Set: seats of a sale that were cancelled and put back on sale."""
+        return f"{self.base}released:{order_id}"
+
 
 def queues(counts: dict[str, str]) -> list[tuple[str, str]]:
     """(tier, requests processed) from a show's ``counts``, whose ``q:<tier>`` fields hold

@@ -469,6 +469,31 @@ class StoreContract:
         assert store.seat_versions(SHOW) == versions
         assert store.show_claims(SHOW).version == version
 
+    # -- releasing cancelled sales ------------------------------------------------------
+
+    def test_releasing_a_sale_frees_its_seats_at_once(self, store, clock, order, hold):
+        made = order(["A1", "A2", "A3"])
+        store.sale_record(Sale(made.order_id, 1, SHOW, ("A1", "A2", "A3")))
+        version = store.show_claims(SHOW).version
+        store.sale_release(Sale(made.order_id, 1, SHOW, ("A2", "A3")))
+        assert claims(store) == (set(), {"A1"})
+        assert store.show_claims(SHOW).version > version
+        assert hold(["A2", "A3"], user=2).seat_ids == ("A2", "A3")
+
+    def test_a_released_sale_is_never_recorded_again(self, store, clock, order):
+        made = order(["A1", "A2"])
+        sale = Sale(made.order_id, 1, SHOW, ("A1", "A2"))
+        store.sale_record(sale)
+        store.sale_release(Sale(made.order_id, 1, SHOW, ("A2",)))
+        store.sale_record(sale)  # late: a payment's last step, or the sweeper
+        assert claims(store) == (set(), {"A1"})
+
+    def test_releasing_leaves_other_owners_claims_alone(self, store, clock, hold):
+        other = hold(["A2"], user=2)
+        store.sale_release(Sale(new_id(), 1, SHOW, ("A2",)))
+        assert claims(store) == ({"A2"}, set())
+        assert store.hold_get(other.hold_id).is_active
+
     def test_a_sale_the_store_never_saw_is_recorded_over_any_claim(self, store, clock, hold):
         other = hold(["A2"], user=2)
         store.sale_record(Sale(new_id(), 1, SHOW, ("A1", "A2")))

@@ -31,6 +31,7 @@ ORDER_KEYS = {
     "theatre",
     "show",
     "seats",
+    "cancelledSeats",
     "amount",
     "currency",
     "breakdown",

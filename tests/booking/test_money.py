@@ -92,7 +92,7 @@ def test_a_price_in_paise_reads_the_same_everywhere(client, user, settings, db, 
     assert f'<p class="summary__amount">₹{shown}</p>' in seats
     assert f"Continue to payment · ₹{shown}" in checkout
     assert f"Pay ₹{shown}" in to_pay
-    assert f"Paid ₹{shown}" in ticket
+    assert f"<dt>Paid</dt><dd><strong>₹{shown}</strong></dd>" in ticket
     number = float(shown)
     assert show_times["theatres"][0]["shows"][0]["price"] == number
     assert (seat_map["price"], seat_map["tiers"][0]["price"]) == (number, number)

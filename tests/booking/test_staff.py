@@ -175,7 +175,7 @@ def test_staff_need_the_permission_they_act_on(client, django_user_model, user, 
     assert client.get("/admin/live/holds/").status_code == 200
     assert client.post(f"/admin/live/holds/{held.hold_id}/release/").status_code == 403
     assert client.post("/admin/live/sweep/").status_code == 403
-    assert client.post("/admin/check-in/", {"ticket_code": "BMS-AAAAAA"}).status_code == 403
+    assert client.post("/admin/check-in/", {"scan": "BMS-AAAAAA"}).status_code == 403
     assert selectors.hold_get_any(hold_id=held.hold_id).is_active
 
 
@@ -277,11 +277,11 @@ def test_check_in_is_for_staff_allowed_to_check_in(user, show, django_user_model
 def test_check_in_page_in_the_admin(staff_client, user, show):
     paid = paid_order(user, show)
     ok = staff_client.post(
-        "/admin/check-in/", {"ticket_code": paid.ticket_code, "show_id": str(show.id)}, follow=True
+        "/admin/check-in/", {"scan": paid.ticket_code, "show_id": str(show.id)}, follow=True
     )
     assert f"Valid: {paid.ticket_code} admitted, seats B1." in ok.content.decode()
     again = staff_client.post(
-        "/admin/check-in/", {"ticket_code": paid.ticket_code, "show_id": str(show.id)}
+        "/admin/check-in/", {"scan": paid.ticket_code, "show_id": str(show.id)}
     )
     assert "Already used: checked in at" in again.content.decode()
 

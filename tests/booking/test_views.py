@@ -150,7 +150,8 @@ def test_details_make_the_order_and_pay_issues_the_ticket(logged_in, show, user)
     assert f"Payment received. Your ticket code is {booking.ticket_code}." in html
     assert "Your ticket" in html
     assert "<svg" in html
-    assert "Seats <strong>B1, A1</strong>" in html
+    assert "Prime: <strong>B1</strong>" in html
+    assert "Classic: <strong>A1</strong>" in html
     assert booking.customer_phone == "9876543210"
     # The checkout link of the used hold now leads to the order.
     assert logged_in.get(f"/holds/{hold.hold_id}/")["Location"] == order_url
@@ -230,7 +231,8 @@ def test_signup_logs_in_and_returns_to_the_show(client, show):
     )
     assert response["Location"] == f"/shows/{show.id}/seats/?seats=B1"
     assert [m.message for m in get_messages(response.wsgi_request)] == [
-        "Welcome, Meera! Your account is ready."
+        "Welcome, Meera! We sent a link to meera@example.com: open it to verify your "
+        "address, and you can book seats."
     ]
     assert client.get("/bookings/").status_code == 200
 

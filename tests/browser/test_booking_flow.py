@@ -56,7 +56,7 @@ def test_from_the_home_page_to_a_ticket(new_page, show, user):
     booking = Booking.objects.get()
     expect(page.locator(".ticket__code")).to_have_text(booking.ticket_code)
     expect(page.locator(".ticket__qr svg")).to_be_visible()
-    expect(page.locator(".ticket")).to_contain_text("Seats B1, B2")
+    expect(page.locator(".ticket")).to_contain_text("Prime: B1, B2")
 
     page.get_by_role("link", name="My bookings").first.click()
     expect(page.locator(".booking-list")).to_contain_text(f"Confirmed · {booking.ticket_code}")

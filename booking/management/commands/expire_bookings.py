@@ -26,5 +26,7 @@ class Command(BaseCommand):
         report = services.bookings_sweep(keep_for=timedelta(hours=keep_hours), now=timezone.now())
         self.stdout.write(
             f"Recorded {report.sales_recorded} sales the store had missed; "
+            f"freed the seats of {report.sales_released} recent cancellations again; "
+            f"sent {report.mails_sent} e-mails that had failed; "
             f"removed {report.records_purged} ended holds and orders."
         )

@@ -1,0 +1,190 @@
+"""Sign-in help by e-mail: password reset (Django's views, in the site's pages) and the
+verification of an address given on the sign-up form.
+
+An account made through the sign-up form has a ``PendingEmailVerification`` until its
+owner opens the link sent to the address (signed, valid ``EMAIL_VERIFICATION_SECONDS``,
+a day by default); until then it may browse but not hold seats. Accounts made any other
+way (staff, ``createsuperuser``, code) have none and count as verified. Every message
+goes through the outbox (``bookmyshow.mail``): a mail server that is down never makes a
+page fail, and the sweeper sends it later.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.models import User
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import path, reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from bookmyshow.clients import client_address, user_id
+from bookmyshow.errors import DomainError
+from bookmyshow.mail import Mail, mail_queue
+from bookmyshow.models import PendingEmailVerification
+from bookmyshow.ratelimit import rate_limit_hit
+
+VERIFY_SALT = "bookmyshow.accounts.verify-email"
+
+
+class EmailNotVerified(DomainError):
+    """The account's e-mail address is not verified yet: it may not hold seats."""
+
+    status_code = 403
+    code = "EMAIL_NOT_VERIFIED"
+
+    def __init__(self, email: str):
+        super().__init__(
+            f"Please verify your e-mail address first: open the link we sent to {email} "
+            "(My account → Resend the link if it did not arrive).",
+            details={"email": email},
+        )
+
+
+def email_verified_check(user_id: int) -> None:
+    """Raises ``EmailNotVerified`` for an account whose sign-up address is unverified."""
+    pending = PendingEmailVerification.objects.filter(user_id=user_id).first()
+    if pending is not None:
+        raise EmailNotVerified(pending.email)
+
+
+def verification_start(user: User) -> None:
+    """Require ``user`` (made through the sign-up form) to verify their address, and
+    send the link."""
+    pending, _ = PendingEmailVerification.objects.update_or_create(
+        user=user, defaults={"email": user.email}
+    )
+    _verification_send(pending)
+
+
+def _verification_send(pending: PendingEmailVerification) -> None:
+    token = signing.dumps({"u": pending.user_id, "e": pending.email}, salt=VERIFY_SALT)
+    link = settings.SITE_URL + reverse("accounts:verify-email", args=[token])
+    hours = settings.EMAIL_VERIFICATION_SECONDS // 3600
+    context = {
+        "name": pending.user.first_name or pending.user.username,
+        "link": link,
+        "hours": hours,
+    }
+    mail_queue(
+        Mail(
+            to=pending.email,
+            subject="Verify your e-mail address for BookMyShow",
+            body=render_to_string("registration/verify_email_email.txt", context),
+        ),
+        key=f"verify-email:{pending.user_id}:{uuid.uuid4()}",
+    )
+    PendingEmailVerification.objects.filter(pk=pending.pk).update(last_sent_at=timezone.now())
+
+
+def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the message: verifies the address it was sent to."""
+    try:
+        data = signing.loads(token, salt=VERIFY_SALT, max_age=settings.EMAIL_VERIFICATION_SECONDS)
+        user_id, email = int(data["u"]), str(data["e"])
+    except signing.SignatureExpired:
+        return _verify_failed(request, "This link has expired: links work for a day.")
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return _verify_failed(
+            request, "This link is not valid. Copy the whole link from the message."
+        )
+    PendingEmailVerification.objects.filter(user_id=user_id, email__iexact=email).delete()
+    messages.success(request, f"Thank you: {email} is verified. You can book seats now.")
+    return redirect("/")
+
+
+def _verify_failed(request: HttpRequest, reason: str) -> HttpResponse:
+    return render(request, "registration/verify_email_failed.html", {"reason": reason}, status=400)
+
+
+@login_required
+@require_POST
+def verify_email_resend(request: HttpRequest) -> HttpResponse:
+    pending = PendingEmailVerification.objects.filter(user_id=user_id(request)).first()
+    if pending is None:
+        messages.info(request, "Your e-mail address is already verified.")
+        return redirect("/")
+    rate_limit_hit(
+        scope="verify-resend", ident=str(request.user.pk), rate=settings.VERIFY_RESEND_RATE_LIMIT
+    )
+    _verification_send(pending)
+    messages.success(request, f"We sent a new link to {pending.email}.")
+    target = request.POST.get("next") or "/"
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return redirect(target if safe else "/")
+
+
+def pending_verification(request: HttpRequest) -> dict:
+    """A context processor: the signed-in user's unverified address, for the banner."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    pending = PendingEmailVerification.objects.filter(user=user).first()
+    return {"unverified_email": pending.email if pending else ""}
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's form, its message sent through the outbox (never a 500 when the mail
+    server is down)."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        mail_queue(Mail(to=to_email, subject=subject, body=body), key=f"reset:{uuid.uuid4()}")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = QueuedPasswordResetForm
+    email_template_name = "registration/password_reset_email.txt"
+    success_url = reverse_lazy("accounts:password-reset-done")
+
+    def form_valid(self, form):
+        # Counted per client address, so no one can flood an inbox from here.
+        rate_limit_hit(
+            scope="password-reset",
+            ident=client_address(self.request),
+            rate=settings.PASSWORD_RESET_RATE_LIMIT,
+        )
+        return super().form_valid(form)
+
+
+urlpatterns = [
+    path("password-reset/", PasswordResetView.as_view(), name="password-reset"),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password-reset-done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            success_url=reverse_lazy("accounts:password-reset-complete")
+        ),
+        name="password-reset-confirm",
+    ),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password-reset-complete",
+    ),
+    path("verify/resend/", verify_email_resend, name="verify-email-resend"),
+    path("verify/<str:token>/", verify_email, name="verify-email"),
+]
