@@ -419,11 +419,10 @@ local function sale_record(KEYS, ARGV)
   local sold = ARGV[4] .. '|0'
   local seats = split(ARGV[5])
   local values = redis.call('HMGET', KEYS[1], unpack(seats))
+  local given_back = redis.call('SMISMEMBER', KEYS[5], unpack(seats))
   local newly = {}
   for i, seat in ipairs(seats) do
-    if values[i] ~= sold and redis.call('SISMEMBER', KEYS[5], seat) == 0 then
-      newly[#newly + 1] = seat
-    end
+    if values[i] ~= sold and given_back[i] == 0 then newly[#newly + 1] = seat end
   end
   claim(KEYS[1], newly, sold)
   local counts = counts_read(KEYS[3], ARGV, ARGV[4], '')
