@@ -49,16 +49,32 @@ class EmailNotVerified(DomainError):
         )
 
 
+# Accounts found verified, kept in the process: an account is verified for good once it is
+# (only a new sign-up starts a verification), so every hold after the first skips the query.
+_verified: set[int] = set()
+VERIFIED_MEMO_SIZE = 100_000
+
+
 def email_verified_check(user_id: int) -> None:
     """Raises ``EmailNotVerified`` for an account whose sign-up address is unverified."""
+    if user_id in _verified:
+        return
     pending = PendingEmailVerification.objects.filter(user_id=user_id).first()
     if pending is not None:
         raise EmailNotVerified(pending.email)
+    if len(_verified) >= VERIFIED_MEMO_SIZE:
+        _verified.clear()
+    _verified.add(user_id)
+
+
+def verified_memo_clear() -> None:
+    _verified.clear()
 
 
 def verification_start(user: User) -> None:
     """Require ``user`` (made through the sign-up form) to verify their address, and
     send the link."""
+    _verified.discard(user.pk)
     pending, _ = PendingEmailVerification.objects.update_or_create(
         user=user, defaults={"email": user.email}
     )

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from bookmyshow.models import PendingEmailVerification
+from bookmyshow.signin_help import EmailNotVerified, email_verified_check
 
 SIGNUP = {
     "username": "meera",
@@ -101,6 +102,20 @@ def test_accounts_made_elsewhere_count_as_verified(db, django_user_model, monkey
     monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-strong-pass-9")
     call_command("createsuperuser", "--noinput", username="boss", email="boss@example.com")
     assert not PendingEmailVerification.objects.exists()
+
+
+def test_a_verified_account_is_checked_once_per_process(
+    signed_up, show, mailoutbox, django_assert_num_queries
+):
+    meera = PendingEmailVerification.objects.get().user_id
+    for _ in range(2):  # an unverified account is asked about every time
+        with django_assert_num_queries(1), pytest.raises(EmailNotVerified):
+            email_verified_check(meera)
+    signed_up.get(link_in(mailoutbox[0]))
+    with django_assert_num_queries(1):
+        email_verified_check(meera)
+    with django_assert_num_queries(0):
+        email_verified_check(meera)
 
 
 def test_password_reset_end_to_end(client, user, mailoutbox, django_capture_on_commit_callbacks):
