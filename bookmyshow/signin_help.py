@@ -55,16 +55,23 @@ _verified: set[int] = set()
 VERIFIED_MEMO_SIZE = 100_000
 
 
+def _pending(user_id: int) -> PendingEmailVerification | None:
+    """The account's verification still to be done, if any."""
+    if user_id in _verified:
+        return None
+    pending = PendingEmailVerification.objects.filter(user_id=user_id).first()
+    if pending is None:
+        if len(_verified) >= VERIFIED_MEMO_SIZE:
+            _verified.clear()
+        _verified.add(user_id)
+    return pending
+
+
 def email_verified_check(user_id: int) -> None:
     """Raises ``EmailNotVerified`` for an account whose sign-up address is unverified."""
-    if user_id in _verified:
-        return
-    pending = PendingEmailVerification.objects.filter(user_id=user_id).first()
+    pending = _pending(user_id)
     if pending is not None:
         raise EmailNotVerified(pending.email)
-    if len(_verified) >= VERIFIED_MEMO_SIZE:
-        _verified.clear()
-    _verified.add(user_id)
 
 
 def verified_memo_clear() -> None:
@@ -124,7 +131,7 @@ def _verify_failed(request: HttpRequest, reason: str) -> HttpResponse:
 @login_required
 @require_POST
 def verify_email_resend(request: HttpRequest) -> HttpResponse:
-    pending = PendingEmailVerification.objects.filter(user_id=user_id(request)).first()
+    pending = _pending(user_id(request))
     if pending is None:
         messages.info(request, "Your e-mail address is already verified.")
         return redirect("/")
@@ -145,7 +152,7 @@ def pending_verification(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    pending = PendingEmailVerification.objects.filter(user=user).first()
+    pending = _pending(user.pk)
     return {"unverified_email": pending.email if pending else ""}
 
 
