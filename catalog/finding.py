@@ -329,16 +329,22 @@ class _Folded:
     languages: frozenset[str]
     genres: frozenset[str]
     formats: frozenset[str]
-    cast: tuple[str, ...]
+    # Languages and genres, and the cast's names, each as one text with a line break
+    # before every name: "starts with" and "has" are then one search of one string.
+    tags: str
+    cast: str
 
     @classmethod
     def of(cls, movie: MovieCard) -> "_Folded":
+        languages = frozenset(name.casefold() for name in movie.languages)
+        genres = frozenset(name.casefold() for name in movie.genres)
         return cls(
             title=movie.title.casefold(),
-            languages=frozenset(name.casefold() for name in movie.languages),
-            genres=frozenset(name.casefold() for name in movie.genres),
+            languages=languages,
+            genres=genres,
             formats=frozenset(name.casefold() for name in movie.formats),
-            cast=tuple(name.casefold() for name in movie.cast_names),
+            tags="".join(f"\n{name}" for name in sorted(languages | genres)),
+            cast="".join(f"\n{name.casefold()}" for name in movie.cast_names),
         )
 
 
@@ -354,21 +360,17 @@ def _folded_all(movies: tuple[MovieCard, ...]) -> list[_Folded]:
     return folded
 
 
-def search_rank(movie: MovieCard, q: str) -> int | None:
-    """How well ``movie`` answers a search for ``q`` (lower is better), or None: 0 the
-    title starts with it, 1 the title has it, 2 a language or genre starts with it, 3
-    someone in the cast has it in their name."""
-    return _rank(_Folded.of(movie), q.casefold())
-
-
 def _rank(movie: _Folded, wanted: str) -> int | None:
+    """How well the movie answers a search for ``wanted`` (folded, lower is better), or
+    None: 0 the title starts with it, 1 the title has it, 2 a language or genre starts
+    with it, 3 someone in the cast has it in their name."""
     if movie.title.startswith(wanted):
         return 0
     if wanted in movie.title:
         return 1
-    if any(name.startswith(wanted) for name in movie.languages | movie.genres):
+    if f"\n{wanted}" in movie.tags:
         return 2
-    if any(wanted in name for name in movie.cast):
+    if wanted in movie.cast:  # a search holds no line break, so it matches within a name
         return 3
     return None
 
