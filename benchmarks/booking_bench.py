@@ -2,7 +2,8 @@
 
 1. The process-local store: hold-create + release pairs per second, straight on the store.
 2. The Redis store: the latency of one hold (create, 4 seats) against a bare PING round
-   trip to the same server; a hold should cost about one round trip.
+   trip to the same server; a hold should cost about one round trip. Then what a PING, a
+   hold and a release cost the server itself: commands run and server CPU.
 3. A real server (gunicorn, one process, threads, process-local store) on a scratch
    database: requests per second of POST /api/v1/holds against GET /api/v1/auth/me, a
    trivial endpoint behind the same token authentication, at the same concurrency.
@@ -20,6 +21,7 @@ import statistics
 import sys
 import time
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -110,6 +112,54 @@ def bench_redis_store() -> tuple[float, float]:
     return percentile(pings, 0.5), percentile(holds, 0.5)
 
 
+def redis_server_work() -> dict[str, tuple[float, float]]:
+    """What a PING, a hold and a release cost the Redis server itself: commands run
+    inside the function and server CPU (``INFO commandstats`` and ``INFO cpu`` read before
+    and after, so other clients of a shared server blur it a little)."""
+    prefix = f"bms-bench-{uuid.uuid4().hex[:8]}"
+    store = RedisBookingStore(REDIS_URL, {"KEY_PREFIX": prefix})
+    now, rounds = timezone.now(), 1000
+    requests = [a_hold(n, now) for n in range(rounds)]
+    requests = [  # a customer, an address and four seats of their own each: all succeed
+        replace(
+            r,
+            user_id=n,
+            client=f"192.0.{n // 256}.{n % 256}",
+            claim=replace(r.claim, seat_ids=tuple(f"R{n}S{i}" for i in range(4))),
+        )
+        for n, r in enumerate(requests)
+    ]
+
+    def server() -> tuple[int, float]:
+        calls = sum(
+            stat["calls"]
+            for name, stat in store.client.info("commandstats").items()
+            if name not in ("cmdstat_fcall", "cmdstat_ping", "cmdstat_info")
+        )
+        cpu = store.client.info("cpu")
+        return calls, cpu["used_cpu_user"] + cpu["used_cpu_sys"]
+
+    def per_step(step) -> tuple[float, float]:
+        calls, cpu = server()
+        for request in requests:
+            step(request)
+        after_calls, after_cpu = server()
+        return (after_calls - calls) / rounds, (after_cpu - cpu) / rounds
+
+    try:
+        return {
+            "PING": per_step(lambda request: store.client.ping()),
+            "hold": per_step(store.hold_create),
+            "release": per_step(
+                lambda request: store.hold_release(hold_id=request.hold_id, user_id=None)
+            ),
+        }
+    finally:
+        keys = list(store.client.scan_iter(match=f"{prefix}:*"))
+        if keys:
+            store.client.delete(*keys)
+
+
 def seed_show() -> tuple[str, list[str], list[str]]:
     call_command("migrate", verbosity=0)
     theatre = models.Theatre.objects.create(name="Bench", city="Mumbai", address="x")
@@ -162,6 +212,8 @@ def main() -> None:
         f"redis store: hold {hold * 1e6:,.0f} µs, PING {ping * 1e6:,.0f} µs (medians of "
         f"{REDIS_ROUNDS}); hold / PING = {hold / ping:.2f}"
     )
+    for step, (commands, cpu) in redis_server_work().items():
+        print(f"  on the server, a {step}: {commands:.1f} commands, {cpu * 1e6:,.0f} µs of CPU")
     show_id, seats, tokens = seed_show()
     me_rates, hold_rates = [], []
     with Gunicorn(env, workers=1, threads=CLIENTS) as server:
