@@ -6,8 +6,10 @@ from django.utils import timezone
 
 from booking.models import Booking
 
-# The booking does not know the film's length; most shows with trailers end within it.
+# When the film's running time is not known (the e-mail is written inside the sale's
+# transaction, where the catalog is not asked), most shows with trailers end within this.
 DEFAULT_LENGTH = timedelta(hours=3)
+TRAILERS = timedelta(minutes=20)  # before the film: the show runs this much longer
 
 
 def _escape(text: str) -> str:
@@ -31,10 +33,12 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def ticket_ics(booking: Booking, *, address: str = "", length: timedelta | None = None) -> str:
+def ticket_ics(booking: Booking, *, address: str = "", running_mins: int | None = None) -> str:
     """One event: the show, at the cinema (with ``address`` when known), its seats and
-    ticket code; CANCELLED once the booking is."""
+    ticket code, as long as the film and its trailers (``running_mins``, when known);
+    CANCELLED once the booking is."""
     start = booking.show_start
+    length = timedelta(minutes=running_mins) + TRAILERS if running_mins else DEFAULT_LENGTH
     seats = ", ".join(booking.active_seat_ids or booking.seat_ids)
     where = ", ".join(part for part in (booking.theatre_name, booking.screen_name, address) if part)
     lines = [
@@ -47,7 +51,7 @@ def ticket_ics(booking: Booking, *, address: str = "", length: timedelta | None 
         f"UID:{booking.pk}@bookmyshow",
         f"DTSTAMP:{_utc(timezone.now())}",
         f"DTSTART:{_utc(start)}",
-        f"DTEND:{_utc(start + (length or DEFAULT_LENGTH))}",
+        f"DTEND:{_utc(start + length)}",
         f"SUMMARY:{_escape(booking.movie_title)}",
         f"LOCATION:{_escape(where)}",
         "DESCRIPTION:" + _escape(f"Ticket {booking.ticket_code}\nSeats {seats}"),

@@ -446,9 +446,8 @@ def ticket_calendar(request: HtmxHttpRequest, order_id: str) -> HttpResponse:
     """ "Add to calendar": the ticket as an .ics file."""
     booking = selectors.booking_get(user_id=user_id(request), order_id=order_id)
     ticket = selectors.ticket_details_get(booking=booking)
-    length = timedelta(minutes=ticket.duration_mins + 20) if ticket.duration_mins else None
     response = HttpResponse(
-        ticket_ics(booking, address=ticket.address, length=length),
+        ticket_ics(booking, address=ticket.address, running_mins=ticket.duration_mins),
         content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{booking.ticket_code}.ics"'
