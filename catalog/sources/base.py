@@ -15,23 +15,19 @@ class CatalogSource:
     ``CatalogUnavailable``.
     """
 
-    MOVIES_ALL_PAGE = 100
+    def movies_all(self) -> tuple[MovieCard, ...]:
+        """Every movie, each once, in a stable order."""
+        raise NotImplementedError("CatalogSource.movies_all")
 
     def movie_list(self, *, limit: int, offset: int) -> MoviePage:
-        """A page of every movie, in a stable order."""
-        raise NotImplementedError("CatalogSource.movie_list")
-
-    def movies_all(self) -> tuple[MovieCard, ...]:
-        """Every movie, in the order of ``movie_list``, each once."""
-        movies: dict[str, MovieCard] = {}
-        offset = 0
-        while True:
-            page = self.movie_list(limit=self.MOVIES_ALL_PAGE, offset=offset)
-            for card in page.movies:
-                movies.setdefault(card.movie_id, card)
-            if not page.has_more or not page.movies:
-                return tuple(movies.values())
-            offset += len(page.movies)
+        """A page of ``movies_all``."""
+        movies = self.movies_all()
+        return MoviePage(
+            movies=movies[offset : offset + limit],
+            limit=limit,
+            offset=offset,
+            has_more=offset + limit < len(movies),
+        )
 
     def movie_get(self, *, movie_id: str) -> Movie:
         raise NotImplementedError("CatalogSource.movie_get")

@@ -36,7 +36,7 @@ from django.core.cache import cache
 from bookmyshow.ids import canonical_id
 from catalog.cities import known_cities
 from catalog.client import CircuitBreaker, LambdaClient, LambdaNotFound
-from catalog.domain import City, Movie, MovieCard, MoviePage, Show, ShowTime, TheatreShows
+from catalog.domain import City, Movie, MovieCard, Show, ShowTime, TheatreShows
 from catalog.errors import CatalogUnavailable, MovieNotFound, ShowCancelled, ShowNotFound
 from catalog.sources import lambda_rows as rows
 from catalog.sources.base import CatalogSource
@@ -76,15 +76,6 @@ class LambdaCatalog(CatalogSource):
         self.key_prefix = f"catalog:lambda:{labels}"
 
     # -- movies ---------------------------------------------------------------------------
-
-    def movie_list(self, *, limit: int, offset: int) -> MoviePage:
-        movies = self.movies_all()
-        return MoviePage(
-            movies=movies[offset : offset + limit],
-            limit=limit,
-            offset=offset,
-            has_more=offset + limit < len(movies),
-        )
 
     def movies_all(self) -> tuple[MovieCard, ...]:
         return self._cached(f"{self.key_prefix}:movies", MOVIE_LIST_TTL, self._movies_read)

@@ -24,7 +24,6 @@ from catalog.domain import (
     Credit,
     Movie,
     MovieCard,
-    MoviePage,
     Seat,
     SeatLayout,
     SeatRow,
@@ -156,15 +155,6 @@ class LocalCatalog(CatalogSource):
         self._index: dict[str, tuple[str, Any]] = {}
         self._by_id: tuple[tuple[MovieCard, ...], dict[str, MovieCard]] | None = None
         self._listings: dict[tuple, tuple[str, dict[date, tuple[TheatreShows, ...]]]] = {}
-
-    def movie_list(self, *, limit: int, offset: int) -> MoviePage:
-        movies = self.movies_all()
-        return MoviePage(
-            movies=movies[offset : offset + limit],
-            limit=limit,
-            offset=offset,
-            has_more=offset + limit < len(movies),
-        )
 
     def movies_all(self) -> tuple[MovieCard, ...]:
         """Every movie by title (then id), with its cast's names: two queries, kept in
