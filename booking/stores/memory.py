@@ -15,9 +15,9 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Collection, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import IO
@@ -61,39 +61,46 @@ class Claim:
 
 
 class PartitionQueue:
-    """A FIFO queue of requests for one partition: each waits for its ticket's turn."""
+    """A FIFO queue of requests for one partition: the request at the head runs, the others
+    wait in arrival order, each on a lock of its own. Ending a turn hands it to the next
+    request alone, so a queue of n requests costs one wake-up per turn, not n (a shared
+    condition would wake every waiter to find the one whose turn it is)."""
 
     def __init__(self) -> None:
-        self._turns = threading.Condition()
-        self._next_ticket = 0
-        self._now_serving = 0
-        self.waiting = 0
+        self._mutex = threading.Lock()
+        self._busy = False
+        self._waiters: deque[threading.Lock] = deque()
         self.processed = 0
         self.rejected = 0
         self.longest_wait = 0.0
 
-    @contextmanager
-    def turn(self) -> Iterator[None]:
-        with self._turns:
-            ticket = self._next_ticket
-            self._next_ticket += 1
-            self.waiting += 1
-            queued_at = time.monotonic()
-            self._turns.wait_for(lambda: self._now_serving == ticket)
-            self.waiting -= 1
-            self.longest_wait = max(self.longest_wait, time.monotonic() - queued_at)
-        rejected = False
-        try:
-            yield
-        except BookingError:
-            rejected = True
-            raise
-        finally:
-            with self._turns:
-                self._now_serving += 1
-                self.processed += 1
-                self.rejected += rejected
-                self._turns.notify_all()
+    @property
+    def waiting(self) -> int:
+        return len(self._waiters)
+
+    def enter(self) -> None:
+        """Return when it is this request's turn."""
+        with self._mutex:
+            if not self._busy:
+                self._busy = True
+                return
+            turn = threading.Lock()
+            turn.acquire()
+            self._waiters.append(turn)
+        queued_at = time.monotonic()
+        turn.acquire()  # released by the request before this one, as it leaves
+        # Only the request whose turn it is writes this: the hand-over orders the writes.
+        self.longest_wait = max(self.longest_wait, time.monotonic() - queued_at)
+
+    def leave(self, *, rejected: bool) -> None:
+        """End this request's turn and hand it to the next request, if one waits."""
+        with self._mutex:
+            self.processed += 1
+            self.rejected += rejected
+            if self._waiters:
+                self._waiters.popleft().release()
+            else:
+                self._busy = False
 
 
 class MemoryBookingStore(BookingStore):
@@ -125,15 +132,28 @@ class MemoryBookingStore(BookingStore):
         """Wait for this request's turn in every partition it touches, in sorted order (a
         fixed order, so two multi-partition requests cannot wait on each other), then take
         the lock. Yields the store's clock, read once the lock is held."""
-        with ExitStack() as stack:
+        entered: list[PartitionQueue] = []
+        rejected = False
+        try:
             for partition in sorted(set(partitions)):
-                stack.enter_context(self._queue(partition).turn())
+                queue = self._queue(partition)
+                queue.enter()
+                entered.append(queue)
             with self._lock:
                 yield self.now()
+        except BookingError:
+            rejected = True
+            raise
+        finally:
+            for queue in reversed(entered):
+                queue.leave(rejected=rejected)
 
     def _queue(self, partition: Partition) -> PartitionQueue:
-        with self._queues_lock:
-            return self._queues.setdefault(partition, PartitionQueue())
+        queue = self._queues.get(partition)
+        if queue is None:
+            with self._queues_lock:
+                queue = self._queues.setdefault(partition, PartitionQueue())
+        return queue
 
     @staticmethod
     def _partitions(show_id: str, *tier_lists: Collection[str]) -> set[Partition]:

@@ -2,11 +2,13 @@
 
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from booking.stores.memory import MemoryBookingStore
+from booking.stores.memory import MemoryBookingStore, PartitionQueue
 from tests.booking.store_contract import StoreContract
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,3 +58,33 @@ def test_a_second_process_serving_the_same_site_on_the_memory_store_is_refused(t
     finally:
         again.kill()
         again.wait(timeout=10)
+
+
+def test_a_partition_queue_serves_requests_one_at_a_time_in_arrival_order():
+    queue = PartitionQueue()
+    served: list[int] = []
+    queue.enter()  # the request at the head holds its turn while the others arrive
+
+    def request(n: int) -> None:
+        queue.enter()
+        served.append(n)
+        queue.leave(rejected=n == 2)
+
+    threads = []
+    for n in range(1, 5):
+        threads.append(threading.Thread(target=request, args=(n,)))
+        threads[-1].start()
+        deadline = time.monotonic() + 10
+        while queue.waiting < n:  # each arrives after the one before it
+            assert time.monotonic() < deadline, "a request never joined the queue"
+            time.sleep(0.001)
+    assert served == []
+    queue.leave(rejected=False)
+    for thread in threads:
+        thread.join(timeout=10)
+    assert served == [1, 2, 3, 4]
+    assert (queue.waiting, queue.processed, queue.rejected) == (0, 5, 1)
+    assert queue.longest_wait > 0
+    queue.enter()  # an idle queue lets the next request straight in
+    queue.leave(rejected=False)
+    assert queue.processed == 6
