@@ -21,9 +21,11 @@ import statistics
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -53,6 +55,7 @@ from rest_framework.authtoken.models import Token  # noqa: E402
 
 from booking.stores.base import HoldRequest, SeatClaim  # noqa: E402
 from booking.stores.memory import MemoryBookingStore  # noqa: E402
+from booking.stores.records import to_us  # noqa: E402
 from booking.stores.redis import RedisBookingStore  # noqa: E402
 from catalog import models  # noqa: E402
 from catalog.management.commands.seed_demo import IMAX, seats_create  # noqa: E402
@@ -89,27 +92,59 @@ def bench_memory_store() -> float:
     return STORE_PAIRS / (time.perf_counter() - started)
 
 
-def bench_redis_store() -> tuple[float, float]:
-    """Median seconds of a PING and of a hold (each hold then released, untimed)."""
+# A function that does nothing but answer as the store's functions do: what calling a
+# function with a hold's keys and arguments costs, before any work inside it.
+FLOOR_LIBRARY = """#!lua name=bms_bench_floor
+redis.register_function('bms_bench_floor', function(keys, args)
+  return {'OK', '0', '0', {}}
+end)
+"""
+
+
+def bench_redis_store() -> dict[str, float]:
+    """Median microseconds of a PING, of a hold (each then released, untimed), of calling
+    a function that does nothing, bare and with the same keys and arguments as a hold, in
+    alternation; then of the store's own Python for a hold (the call to Redis answered at
+    once with a hold's reply)."""
     prefix = f"bms-bench-{uuid.uuid4().hex[:8]}"
     store = RedisBookingStore(REDIS_URL, {"KEY_PREFIX": prefix})
     now = timezone.now()
-    pings, holds = [], []
+    requests = [a_hold(n, now) for n in range(REDIS_ROUNDS)]  # the caller's work: untimed
+    store.client.function_load(FLOOR_LIBRARY, replace=True)
+    fcall, sent = store.client.fcall, []
+    store.client.fcall = lambda *call: sent.append(call) or fcall(*call)
+    first = store.hold_create(replace(requests[0], hold_id=str(uuid.uuid4())))
+    store.client.fcall = fcall
+    store.hold_release(hold_id=first.hold_id, user_id=1)
+    _, *keys_and_args = sent[0]  # the hold's function, its keys and its arguments
+
+    def timed(step: Callable[[], Any]) -> tuple[float, Any]:
+        started = time.perf_counter()
+        result = step()
+        return time.perf_counter() - started, result
+
+    samples: dict[str, list[float]] = {
+        name: [] for name in ("ping", "hold", "bare", "empty", "python")
+    }
     try:
-        for n in range(REDIS_ROUNDS):
-            started = time.perf_counter()
-            store.client.ping()
-            pings.append(time.perf_counter() - started)
-            request = a_hold(n, now)  # the caller's work, not the store's: untimed
-            started = time.perf_counter()
-            hold = store.hold_create(request)
-            holds.append(time.perf_counter() - started)
+        for request in requests:
+            samples["ping"].append(timed(store.client.ping)[0])
+            seconds, hold = timed(lambda request=request: store.hold_create(request))
+            samples["hold"].append(seconds)
             store.hold_release(hold_id=hold.hold_id, user_id=1)
+            samples["bare"].append(timed(lambda: fcall("bms_bench_floor", 0))[0])
+            samples["empty"].append(timed(lambda: fcall("bms_bench_floor", *keys_and_args))[0])
+        answer = ["OK", str(to_us(first.as_of)), str(to_us(first.expires_at)), []]
+        store.client.fcall = lambda *call: answer
+        for request in requests:
+            samples["python"].append(timed(lambda request=request: store.hold_create(request))[0])
     finally:
+        store.client.fcall = fcall
+        store.client.function_delete("bms_bench_floor")
         keys = list(store.client.scan_iter(match=f"{prefix}:*"))
         if keys:
             store.client.delete(*keys)
-    return percentile(pings, 0.5), percentile(holds, 0.5)
+    return {name: percentile(values, 0.5) * 1e6 for name, values in samples.items()}
 
 
 def redis_server_work() -> dict[str, tuple[float, float]]:
@@ -207,11 +242,18 @@ def main() -> None:
         f"memory store: {bench_memory_store():,.0f} hold-create + release pairs/s "
         "(4 seats, one thread)"
     )
-    ping, hold = bench_redis_store()
+    timed = bench_redis_store()
+    ping = timed["ping"]
     print(
-        f"redis store: hold {hold * 1e6:,.0f} µs, PING {ping * 1e6:,.0f} µs (medians of "
-        f"{REDIS_ROUNDS}); hold / PING = {hold / ping:.2f}"
+        f"redis store: hold {timed['hold']:,.0f} µs, PING {ping:,.0f} µs (medians of "
+        f"{REDIS_ROUNDS}); hold / PING = {timed['hold'] / ping:.2f}"
     )
+    for name, what in (
+        ("bare", "a function that does nothing"),
+        ("empty", "the same, given a hold's keys and arguments"),
+        ("python", "the store's Python for a hold, Redis answering at once"),
+    ):
+        print(f"  {what}: {timed[name]:,.0f} µs ({timed[name] / ping:.2f} × PING)")
     for step, (commands, cpu) in redis_server_work().items():
         print(f"  on the server, a {step}: {commands:.1f} commands, {cpu * 1e6:,.0f} µs of CPU")
     show_id, seats, tokens = seed_show()
