@@ -112,7 +112,12 @@ def bench_redis_store() -> dict[str, float]:
     requests = [a_hold(n, now) for n in range(REDIS_ROUNDS)]  # the caller's work: untimed
     store.client.function_load(FLOOR_LIBRARY, replace=True)
     fcall, sent = store.client.fcall, []
-    store.client.fcall = lambda *call: sent.append(call) or fcall(*call)
+
+    def recording(*call):
+        sent.append(call)
+        return fcall(*call)
+
+    store.client.fcall = recording
     first = store.hold_create(replace(requests[0], hold_id=str(uuid.uuid4())))
     store.client.fcall = fcall
     store.hold_release(hold_id=first.hold_id, user_id=1)
