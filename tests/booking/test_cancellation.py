@@ -238,7 +238,9 @@ def test_a_store_that_missed_the_cancellation_catches_up(
 
 
 @pytest.fixture
-def race_show(transactional_db):
+def race_show(transactional_db, booking_backend):
+    """A show whose races run on each booking store in turn: the process-local one, a
+    real Redis and a real Redis Cluster."""
     return factories.show_create()
 
 
