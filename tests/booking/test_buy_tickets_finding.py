@@ -9,6 +9,7 @@ from django.utils import timezone
 from booking import services
 from tests import factories
 from tests.catalog.finding_data import at, catalog_create
+from tests.support.catalog import catalog_cold
 
 
 @pytest.fixture
@@ -120,14 +121,13 @@ def test_a_bad_filter_is_a_clear_400(client, data):
 
 
 def test_buy_tickets_queries_do_not_grow_with_the_shows(client, data):
-    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     url = f"/movies/{data.monsoon.id}/buytickets/{data.day}/?city=mumbai&timeOfDay=evening"
 
     def count() -> int:
-        cache.clear()
+        catalog_cold()
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         return len(queries)
