@@ -211,3 +211,14 @@ class ShowPrice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tier.name}: {rupees(self.price)}"
+
+
+class CatalogVersion(models.Model):
+    """One row whose token changes with every change to the catalog (in the change's own
+    transaction), so that every process can tell whether the indexes it keeps in memory
+    (``catalog.sources.local``) are still the catalog's."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token

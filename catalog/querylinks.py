@@ -2,6 +2,7 @@
 that work without JavaScript (htmx follows the same ``href``)."""
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.http import QueryDict
 
@@ -17,16 +18,18 @@ class FilterLink:
 
 
 def query_url(path: str, query: QueryDict, **changes: str | None) -> str:
-    """``path`` with ``query`` changed: a value sets a name, None drops it."""
-    changed = query.copy()
+    """``path`` with ``query`` changed: a value sets a name, None drops it. Names keep
+    their place, as ``QueryDict`` keeps them; a page draws a few dozen of these links,
+    so the query is copied as a plain dict (``QueryDict.copy`` deep-copies it)."""
+    changed = dict(query.lists())
     for name in RESET_ON_CHANGE:
         changed.pop(name, None)
     for name, value in changes.items():
         if value is None:
             changed.pop(name, None)
         else:
-            changed[name] = value
-    encoded = changed.urlencode()
+            changed[name] = [value]
+    encoded = urlencode([(name, value) for name, values in changed.items() for value in values])
     return f"{path}?{encoded}" if encoded else path
 
 

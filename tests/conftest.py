@@ -37,18 +37,22 @@ def show(db):
 @pytest.fixture(autouse=True)
 def _fresh_store():
     """Every test starts with an empty booking store, and no memo of a database that
-    the last test rolled back (whose user ids the next test may reuse)."""
+    the last test rolled back (whose user ids the next test may reuse; whose catalog
+    the indexes kept in memory would still show)."""
     from booking.sales import sold_memo_clear
     from booking.stores import get_store
     from bookmyshow.signin_help import verified_memo_clear
+    from tests.support.catalog import catalog_cold
 
     get_store.cache_clear()
     sold_memo_clear()
     verified_memo_clear()
+    catalog_cold()
     yield
     get_store.cache_clear()
     sold_memo_clear()
     verified_memo_clear()
+    catalog_cold()
 
 
 @pytest.fixture

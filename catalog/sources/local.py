@@ -3,13 +3,14 @@
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from time import monotonic
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Prefetch
+from django.db import transaction
+from django.db.models import Max, Prefetch
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.templatetags.static import static
@@ -35,14 +36,31 @@ from catalog.domain import (
 from catalog.errors import MovieNotFound, ShowNotFound
 from catalog.sources.base import CatalogSource
 
-INDEX_KEY_PREFIX = "catalog:local:"
-INDEX_NAMES = ("movies", "cities", "showing", "seats", "listings")
+VERSION_KEY = "catalog:local:version"
 
 
 def local_index_clear() -> None:
-    """Forget the cached movie list, cities, what is showing where and the screens' seat
-    counts (after a change; bulk inserts send no signal, so they call this)."""
-    cache.delete_many([f"{INDEX_KEY_PREFIX}{name}" for name in INDEX_NAMES])
+    """Mark the catalog changed, so that every process rebuilds the movie list, cities,
+    what is showing where, the screens' seat counts and the shows it keeps (after a
+    change; bulk inserts send no signal, so they call this).
+
+    The new version is written in the change's own transaction: no process can see it
+    before the change itself. This process forgets its copy of the version now, and
+    again once the change is committed: a read in between (on another connection, which
+    does not see the change yet) would otherwise keep the old version for a minute."""
+    version_token = uuid.uuid4().hex
+    if not models.CatalogVersion.objects.filter(pk=1).update(token=version_token):
+        models.CatalogVersion.objects.get_or_create(pk=1, defaults={"token": version_token})
+    cache.delete(VERSION_KEY)
+    transaction.on_commit(lambda: cache.delete(VERSION_KEY))
+
+
+def _version_read() -> str:
+    """The catalog's version from the database (made on the first read after a flush)."""
+    version, _ = models.CatalogVersion.objects.get_or_create(
+        pk=1, defaults={"token": uuid.uuid4().hex}
+    )
+    return version.token
 
 
 @receiver(post_save)
@@ -58,6 +76,30 @@ def _catalog_changed(sender: type, **kwargs) -> None:
         models.SeatRow,
     ):
         local_index_clear()
+
+
+class _ShowingIndex:
+    """What is showing where, from the start of each movie's last show in each city: a
+    movie stops showing when that show starts, with no rebuild of the index."""
+
+    def __init__(self, last_starts: dict[str, dict[str, datetime]]) -> None:
+        self._last_starts = last_starts  # city slug ("" for every city): movie id: start
+        self._now: dict[str, tuple[datetime, frozenset[str]]] = {}
+
+    def movie_ids(self, slug: str, now: datetime) -> frozenset[str]:
+        """Ids of the movies with a show in the city still to start at ``now``; kept until
+        the first of their last shows starts."""
+        kept = self._now.get(slug)
+        if kept is not None and now < kept[0]:
+            return kept[1]
+        starts = {
+            movie_id: start
+            for movie_id, start in self._last_starts.get(slug, {}).items()
+            if start > now
+        }
+        ids = frozenset(starts)
+        self._now[slug] = (min(starts.values(), default=datetime.max.replace(tzinfo=UTC)), ids)
+        return ids
 
 
 def _poster_url(movie: models.Movie) -> str:
@@ -141,11 +183,18 @@ class LocalCatalog(CatalogSource):
     refresh needs the show's layout, and building a 600-seat layout costs more than the
     rest of a hold together. A show read again keeps its layout (the same object) unless
     its rows or prices changed, so only a change costs a new layout, and shows of one
-    screen at one price share theirs."""
+    screen at one price share theirs.
+
+    The indexes (movies, cities, what is showing where, seat counts) and the movies'
+    weeks of shows are kept in the process under the catalog's version, and rebuilt only
+    when it changes. The version lives in the database; the cache holds this process's
+    copy for ``VERSION_CHECK_SECONDS``, so a page costs a cache read, not a query. A
+    change made in this process is seen on its next read; one made in another process
+    within ``VERSION_CHECK_SECONDS`` (at once where the cache is shared)."""
 
     SHOW_TTL_SECONDS = 10.0
     SHOW_CACHE_SIZE = 512
-    INDEX_TTL_SECONDS = 60  # movies, cities, showings, seat counts (changes clear them sooner)
+    VERSION_CHECK_SECONDS = 60  # how long a copy of the catalog's version is trusted
     LISTINGS_SIZE = 512  # movies' weeks of shows kept
 
     def __init__(self) -> None:
@@ -158,7 +207,7 @@ class LocalCatalog(CatalogSource):
 
     def movies_all(self) -> tuple[MovieCard, ...]:
         """Every movie by title (then id), with its cast's names: two queries, kept in
-        the cache until a movie or credit changes (or for ``INDEX_TTL_SECONDS``)."""
+        the process until the catalog changes."""
         return self._cached("movies", self._movies_read)
 
     def _movies_read(self) -> tuple[MovieCard, ...]:
@@ -181,21 +230,23 @@ class LocalCatalog(CatalogSource):
 
     def movies_showing(self, *, city: City | None) -> frozenset[str] | None:
         showing = self._cached("showing", self._showing_read)
-        if city is None:
-            return frozenset().union(*showing.values())
-        return showing.get(city.slug, frozenset())
+        return showing.movie_ids(city.slug if city else "", timezone.now())
 
-    def _showing_read(self) -> dict[str, frozenset[str]]:
-        """Movie ids with a show still to start, by city slug."""
-        found: dict[str, set[str]] = {}
+    def _showing_read(self) -> _ShowingIndex:
+        """The start of each movie's last show still to start, by city slug (and over
+        every city under "")."""
+        last_starts: dict[str, dict[str, datetime]] = {"": {}}
         rows = (
             models.Show.objects.filter(start_time__gt=timezone.now())
             .values_list("movie_id", "screen__theatre__city")
-            .distinct()
+            .annotate(last_start=Max("start_time"))
+            .order_by()
         )
-        for movie_id, city_name in rows:
-            found.setdefault(city_of(city_name).slug, set()).add(str(movie_id))
-        return {slug: frozenset(ids) for slug, ids in found.items()}
+        for movie_id, city_name, last_start in rows:
+            for slug in (city_of(city_name).slug, ""):
+                starts = last_starts.setdefault(slug, {})
+                starts[str(movie_id)] = max(last_start, starts.get(str(movie_id), last_start))
+        return _ShowingIndex(last_starts)
 
     def _seats_read(self) -> dict[tuple[uuid.UUID, int], tuple[int, int]]:
         """Every screen's seats by tier: (screen id, tier id) to (seats, blocked)."""
@@ -206,19 +257,25 @@ class LocalCatalog(CatalogSource):
             seats[(screen_id, tier_id)] = (total + count, off + len(blocked))
         return seats
 
+    def _version(self) -> str:
+        """The catalog's version: this process's copy from the cache, else (a change
+        here deleted it, or it is ``VERSION_CHECK_SECONDS`` old) from the database. Read
+        it before the data it stands for: data read first could be older than it."""
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            version = _version_read()
+            cache.set(VERSION_KEY, version, self.VERSION_CHECK_SECONDS)
+        return version
+
     def _cached[T](self, name: str, read: Callable[[], T]) -> T:
-        """``read()``, kept in this process; the cache holds only a token of its
-        generation (a change deletes it), so a page pays one small cache read per index
-        instead of unpickling every movie."""
-        key = f"{INDEX_KEY_PREFIX}{name}"
-        generation = cache.get(key)
+        """``read()``, kept in this process until the catalog's version changes: a page
+        pays one small cache read per index instead of unpickling every movie."""
+        version = self._version()
         memo = self._index.get(name)
-        if generation is not None and memo is not None and memo[0] == generation:
+        if memo is not None and memo[0] == version:
             return memo[1]
         value = read()
-        generation = uuid.uuid4().hex
-        cache.set(key, generation, self.INDEX_TTL_SECONDS)
-        self._index[name] = (generation, value)
+        self._index[name] = (version, value)
         return value
 
     def movie_get(self, *, movie_id: str) -> Movie:
@@ -255,21 +312,17 @@ class LocalCatalog(CatalogSource):
         """Two queries (the shows with their theatres, their prices), read as plain
         values, whatever the number of days, theatres and shows; the movie and the
         screens' seat counts come from indexes kept like the movie list, and the answer
-        is kept in the process until the catalog changes (or a minute passes)."""
+        is kept in the process until the catalog changes."""
         movie = self._movie_card(movie_id)
         key = (movie.movie_id, tuple(sorted(set(days))), city.slug if city else "")
-        generation = str(
-            cache.get_or_set(
-                f"{INDEX_KEY_PREFIX}listings", uuid.uuid4().hex, self.INDEX_TTL_SECONDS
-            )
-        )
+        version = self._version()
         kept = self._listings.get(key)
-        if kept is not None and kept[0] == generation:
+        if kept is not None and kept[0] == version:
             return kept[1]
         found = self._theatre_shows_read(movie, days, city)
         if len(self._listings) >= self.LISTINGS_SIZE:
             self._listings.clear()
-        self._listings[key] = (generation, found)
+        self._listings[key] = (version, found)
         return found
 
     def _theatre_shows_read(

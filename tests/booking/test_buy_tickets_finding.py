@@ -4,9 +4,12 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
+from booking import services
 from tests import factories
 from tests.catalog.finding_data import at, catalog_create
+from tests.support.catalog import catalog_cold
 
 
 @pytest.fixture
@@ -118,14 +121,13 @@ def test_a_bad_filter_is_a_clear_400(client, data):
 
 
 def test_buy_tickets_queries_do_not_grow_with_the_shows(client, data):
-    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     url = f"/movies/{data.monsoon.id}/buytickets/{data.day}/?city=mumbai&timeOfDay=evening"
 
     def count() -> int:
-        cache.clear()
+        catalog_cold()
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         return len(queries)
@@ -142,3 +144,19 @@ def test_buy_tickets_queries_do_not_grow_with_the_shows(client, data):
             )
     assert count() == few
     assert len(show_buttons(page(client, data, "city=mumbai&timeOfDay=evening"))) == 7
+
+
+def test_availability_is_counted_afresh_on_every_page(client, show, user):
+    """The cinema list is kept once drawn, but the availability is part of what keys it:
+    seats held since are seen on the next page."""
+    url = f"/movies/{show.movie_id}/buytickets/{timezone.localdate(show.start_time)}/?city=mumbai"
+    assert "showtime showtime--available" in client.get(url).content.decode()
+    services.hold_create(
+        user_id=user.id,
+        client="127.0.0.1",
+        show_id=str(show.id),
+        seat_ids=[f"B{n}" for n in range(1, 7)],
+    )
+    html = client.get(url).content.decode()
+    assert "showtime showtime--filling_fast" in html
+    assert "from ₹150 · Filling fast" in html

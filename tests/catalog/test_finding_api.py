@@ -5,6 +5,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.catalog.finding_data import catalog_create
+from tests.support.catalog import catalog_cold
 
 
 @pytest.fixture
@@ -189,7 +190,6 @@ def test_bad_show_filters_are_400_saying_what_is_allowed(api, data, query, detai
 
 def test_movie_queries_do_not_grow_with_the_results(api, data):
 
-    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -210,7 +210,7 @@ def test_movie_queries_do_not_grow_with_the_results(api, data):
             + __import__("datetime").timedelta(minutes=n + 1),
         )
 
-    cache.clear()
+    catalog_cold()
     assert count("city=mumbai&q=a&status=now_showing") == few
     assert len(api.get("/api/v1/movies?city=mumbai&limit=100").json()["movies"]) == 33
 

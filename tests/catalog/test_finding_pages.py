@@ -7,6 +7,7 @@ import pytest
 
 from tests import factories
 from tests.catalog.finding_data import catalog_create
+from tests.support.catalog import catalog_cold
 
 
 @pytest.fixture
@@ -95,6 +96,21 @@ def test_home_has_now_showing_in_the_city_and_coming_soon_rows(client, data):
     assert "Releasing" in soon
     pune = client.get("/?city=pune").content.decode()
     assert cards(pune) == ["Monsoon Express", "Pune Stories", "Orbit 9"]
+
+
+def test_a_change_to_the_catalog_is_on_the_next_page(client, data):
+    """The movie index and the drawn card grids are kept; a change is still seen at once."""
+    assert cards(client.get("/?city=mumbai").content.decode())[:2] == [
+        "Arjun Returns",
+        "Monsoon Express",
+    ]
+    data.monsoon.title = "Monsoon Express 2"
+    data.monsoon.save()
+    assert cards(client.get("/?city=mumbai").content.decode())[:2] == [
+        "Arjun Returns",
+        "Monsoon Express 2",
+    ]
+    assert cards(client.get("/movies/?q=express").content.decode()) == ["Monsoon Express 2"]
 
 
 @pytest.mark.parametrize(
@@ -192,11 +208,10 @@ def test_the_movie_page_names_the_city_and_a_coming_soon_date(client, data):
 
 
 def _count(client, url: str) -> int:
-    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    cache.clear()
+    catalog_cold()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)

@@ -1,11 +1,14 @@
 from datetime import timedelta
 from decimal import Decimal
+from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
+from catalog import models
 from catalog.errors import MovieNotFound, ShowNotFound
-from catalog.sources.local import LocalCatalog
+from catalog.sources.local import VERSION_KEY, LocalCatalog, local_index_clear
 from tests import factories
 
 
@@ -166,14 +169,15 @@ def test_shows_of_several_days_are_read_in_a_fixed_number_of_queries(
                 movie=movie, screen=screen, start_time=start + timedelta(days=day)
             )
     days = [start.date() + timedelta(days=d) for d in range(4)]
-    with django_assert_num_queries(5):  # the movie index (2) and the seats index (1), cold
+    # cold: the catalog's version (1), the movie index (2), the seats index (1), the shows (2)
+    with django_assert_num_queries(6):
         found = catalog.theatre_shows_for_days(movie_id=str(movie.id), days=days)
     assert [sum(len(t.shows) for t in found[day]) for day in days] == [6, 6, 6, 0]
     with django_assert_num_queries(0):  # kept until the catalog changes
         again = catalog.theatre_shows_for_days(movie_id=str(movie.id), days=days)
     assert again == found
     factories.show_create(movie=movie, screen=screen, start_time=start + timedelta(days=3))
-    with django_assert_num_queries(5):  # a change clears the indexes too: all afresh
+    with django_assert_num_queries(6):  # a change clears the indexes too: all afresh
         changed = catalog.theatre_shows_for_days(movie_id=str(movie.id), days=days)
     assert [sum(len(t.shows) for t in changed[day]) for day in days] == [6, 6, 6, 1]
 
@@ -203,3 +207,55 @@ def test_the_movie_index_follows_changes_made_through_the_models(catalog, db):
     assert [card.title for card in catalog.movies_all()] == ["Monsoon Express 2"]
     factories.theatre_create(city="Delhi")
     assert [city.name for city in catalog.cities()] == ["Delhi"]
+
+
+def test_indexes_are_rebuilt_only_when_the_catalog_changes(catalog, db, django_assert_num_queries):
+    factories.show_create()
+    movies = catalog.movies_all()
+    cache.delete(VERSION_KEY)  # this process's copy of the version has lapsed
+    with django_assert_num_queries(1):  # the version, unchanged: the index is kept
+        assert catalog.movies_all() is movies
+    with django_assert_num_queries(0):
+        assert catalog.movies_all() is movies
+
+
+def test_a_change_made_in_another_process_is_seen_once_the_copy_of_the_version_lapses(catalog, db):
+    movie = factories.movie_create()
+    assert [card.title for card in catalog.movies_all()] == ["Monsoon Express"]
+    # Another process, whose cache this one does not share, renames the movie.
+    models.Movie.objects.filter(pk=movie.pk).update(title="Monsoon Express 2")
+    models.CatalogVersion.objects.update(token="changed-elsewhere")
+    assert [card.title for card in catalog.movies_all()] == ["Monsoon Express"]
+    cache.delete(VERSION_KEY)  # VERSION_CHECK_SECONDS later
+    assert [card.title for card in catalog.movies_all()] == ["Monsoon Express 2"]
+
+
+def test_bulk_inserts_are_seen_once_they_mark_the_catalog_changed(catalog, db):
+    assert catalog.movies_all() == ()
+    models.Movie.objects.bulk_create([models.Movie(title="Orbit 9", duration_mins=120)])
+    assert catalog.movies_all() == ()  # no signal: the index is kept
+    local_index_clear()
+    assert [card.title for card in catalog.movies_all()] == ["Orbit 9"]
+
+
+def test_a_movie_stops_showing_when_its_last_show_starts_without_a_rebuild(
+    catalog, db, django_assert_num_queries
+):
+    from catalog.domain import City
+
+    mumbai = City("mumbai", "Mumbai")
+    last = factories.show_create(start_time=timezone.now() + timedelta(hours=2))
+    factories.show_create(
+        movie=last.movie,
+        screen=factories.screen_create(last.screen.theatre, "Audi 2"),
+        start_time=timezone.now() + timedelta(hours=1),
+    )
+    assert catalog.movies_showing(city=mumbai) == {str(last.movie_id)}
+    later = timezone.now() + timedelta(hours=1, minutes=30)
+    with mock.patch.object(timezone, "now", return_value=later), django_assert_num_queries(0):
+        assert catalog.movies_showing(city=mumbai) == {str(last.movie_id)}
+        assert catalog.movies_showing(city=None) == {str(last.movie_id)}
+    after = timezone.now() + timedelta(hours=2, minutes=1)
+    with mock.patch.object(timezone, "now", return_value=after), django_assert_num_queries(0):
+        assert catalog.movies_showing(city=mumbai) == frozenset()
+        assert catalog.movies_showing(city=None) == frozenset()
