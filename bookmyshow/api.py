@@ -8,11 +8,13 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any, ClassVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import parsers, serializers
 from rest_framework.exceptions import ParseError
+from rest_framework.fields import Field, SkipField
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import Request
 from rest_framework.utils.serializer_helpers import BindingDict
@@ -42,9 +44,15 @@ class ApiSerializer(serializers.Serializer):
     root whether validation is partial gets "no", whoever made the serializer (DRF's
     browsable API makes partial ones for its forms). So these serializers never validate
     partially and never read ``context``; a field that needs either does not belong here.
+
+    Writing an answer walks the same bound fields, each with its way to its value
+    (``source``) split once: the values are domain values and dicts, read with
+    ``getattr`` and ``[]``; anything else (a missing value, a method to call) takes
+    DRF's own path, so the answer is the one DRF would write.
     """
 
     _bound_fields: ClassVar[dict[type, BindingDict]] = {}
+    _readers: ClassVar[dict[type, tuple[tuple[str, tuple[str, ...], Field], ...]]] = {}
 
     @property
     def fields(self) -> BindingDict:
@@ -57,6 +65,42 @@ class ApiSerializer(serializers.Serializer):
                 fields[name] = field
             ApiSerializer._bound_fields[cls] = fields
         return fields
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        readers = ApiSerializer._readers.get(type(self))
+        if readers is None:
+            readers = tuple(
+                (name, tuple(field.source_attrs), field)
+                for name, field in self.fields.items()
+                if not field.write_only
+            )
+            ApiSerializer._readers[type(self)] = readers
+        answer = {}
+        for name, path, field in readers:
+            try:
+                value = _value_at(instance, path)
+            except (AttributeError, KeyError, ObjectDoesNotExist, _DrfPath):
+                try:
+                    value = field.get_attribute(instance)
+                except SkipField:
+                    continue
+            answer[name] = None if value is None else field.to_representation(value)
+        return answer
+
+
+class _DrfPath(Exception):
+    """A value that DRF reads in a way of its own (a method it calls)."""
+
+
+def _value_at(instance: Any, path: tuple[str, ...]) -> Any:
+    """The value at ``path`` (a field's ``source``, split) from ``instance``: attributes,
+    or keys of a dict. Raises ``_DrfPath`` for a callable value, which DRF would call."""
+    value = instance
+    for name in path:
+        value = value[name] if type(value) is dict else getattr(value, name)
+        if callable(value):
+            raise _DrfPath(name)
+    return value
 
 
 def parse_query(serializer_class: type[serializers.Serializer], request: Request) -> dict:
