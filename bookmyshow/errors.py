@@ -75,7 +75,7 @@ def json_error(status: int, code: str, message: str, details: dict | None = None
 
 
 def _page_context(error: DomainError) -> dict[str, Any]:
-    context: dict[str, Any] = {"error": error}
+    context: dict[str, Any] = {"error": error, "problems": _problems(error)}
     if isinstance(error, DatabaseUnavailable):
         # The page must not need the database: no session user, no stored messages.
         context.update(user=AnonymousUser(), messages=())
@@ -102,6 +102,18 @@ def render_domain_error(request: HttpRequest, error: DomainError) -> HttpRespons
     if error.retry_after is not None:
         response["Retry-After"] = str(error.retry_after)
     return response
+
+
+def _problems(error: DomainError) -> list[tuple[str, list[str]]]:
+    """A validation error's messages by field, for a page (the API lists the allowed
+    values apart as well; each message names them already)."""
+    if error.code != "VALIDATION_ERROR" or not error.details:
+        return []
+    return [
+        (field, messages)
+        for field, messages in error.details.items()
+        if field != "allowed" and isinstance(messages, list)
+    ]
 
 
 class DomainErrorMiddleware:

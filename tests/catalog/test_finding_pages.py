@@ -152,7 +152,13 @@ def test_htmx_gets_only_the_listing(client, data):
 def test_an_unknown_filter_value_on_a_page_is_a_clear_400(client, data):
     response = client.get("/?city=mumbai&language=Klingon")
     assert response.status_code == 400
-    assert "Some filters have values we do not know." in response.content.decode()
+    html = response.content.decode()
+    assert "Some filters have values we do not know." in html
+    # It names the value, the ones that would do, and a way out.
+    assert "<strong>language</strong>: &#x27;Klingon&#x27; is not one of: " in html
+    allowed = html.split("is not one of: ", 1)[1].split(".</li>", 1)[0].split(", ")
+    assert "Hindi" in allowed
+    assert 'href="/">Show this page without them</a>' in html
 
 
 def test_home_rows_are_cut_with_a_link_to_all(client, data):
