@@ -75,7 +75,7 @@ def json_error(status: int, code: str, message: str, details: dict | None = None
 
 
 def _page_context(error: DomainError) -> dict[str, Any]:
-    context: dict[str, Any] = {"error": error, "problems": _problems(error)}
+    context: dict[str, Any] = {"error": error}
     if isinstance(error, DatabaseUnavailable):
         # The page must not need the database: no session user, no stored messages.
         context.update(user=AnonymousUser(), messages=())
@@ -96,17 +96,18 @@ def render_domain_error(request: HttpRequest, error: DomainError) -> HttpRespons
         response["HX-Retarget"] = "#messages"
         response["HX-Reswap"] = "innerHTML"
     else:
-        response = render(
-            request, "errors/domain_error.html", _page_context(error), status=error.status_code
-        )
+        context = _page_context(error)
+        if request.method == "GET":  # a page's query: name what is wrong in it, and a way out
+            context["problems"] = _query_problems(error)
+        response = render(request, "errors/domain_error.html", context, status=error.status_code)
     if error.retry_after is not None:
         response["Retry-After"] = str(error.retry_after)
     return response
 
 
-def _problems(error: DomainError) -> list[tuple[str, list[str]]]:
-    """A validation error's messages by field, for a page (the API lists the allowed
-    values apart as well; each message names them already)."""
+def _query_problems(error: DomainError) -> list[tuple[str, list[str]]]:
+    """A page query's validation error, as messages by parameter (the API lists the
+    allowed values apart as well; each message names them already)."""
     if error.code != "VALIDATION_ERROR" or not error.details:
         return []
     return [
