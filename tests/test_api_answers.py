@@ -23,7 +23,7 @@ def drf_path(monkeypatch):
     return switch
 
 
-def test_every_answer_is_the_one_drf_writes(user, show, drf_path):
+def test_every_get_answer_is_the_one_drf_writes(user, show, drf_path):
     api = APIClient()
     api.force_authenticate(user)
     hold = make_hold(api, show, ("B5", "B6"))
@@ -40,6 +40,7 @@ def test_every_answer_is_the_one_drf_writes(user, show, drf_path):
         f"/api/v1/holds/{hold['holdId']}",
         "/api/v1/orders",
         f"/api/v1/orders/{order['orderId']}",
+        f"/api/v1/orders/{order['orderId']}/refund-quote",
         "/api/v1/auth/me",
     ]
     ours = [api.get(path) for path in paths]
