@@ -263,27 +263,36 @@ def main() -> None:
         print(f"  on the server, a {step}: {commands:.1f} commands, {cpu * 1e6:,.0f} µs of CPU")
     show_id, seats, tokens = seed_show()
     me_rates, hold_rates = [], []
+    usage: dict[str, list[tuple[float, float]]] = {"me": [], "hold": []}
     with Gunicorn(env, workers=1, threads=CLIENTS) as server:
         api = f"{server.url}/api/v1"
         clients = tokens[:CLIENTS]
+
+        def measured(name: str, request: Callable[..., int]) -> tuple[float, list[int]]:
+            """Drive ``request``; note the server's processor time and thread waits."""
+            seconds, waits = server.worker_usage()
+            rps, statuses, _ = drive(clients, REQUESTS, request)
+            after_seconds, after_waits = server.worker_usage()
+            usage[name].append(
+                ((after_seconds - seconds) / REQUESTS * 1e6, (after_waits - waits) / REQUESTS)
+            )
+            return rps, statuses
+
+        def me(s: requests.Session, i: int, n: int) -> int:
+            return s.get(f"{api}/auth/me", headers=as_customer(tokens, n)).status_code
+
         for round_number in range(ROUNDS):
             first = round_number * REQUESTS
-            me_rps, me_statuses, _ = drive(
-                clients,
-                REQUESTS,
-                lambda s, i, n: s.get(f"{api}/auth/me", headers=as_customer(tokens, n)).status_code,
-            )
-            hold_rps, hold_statuses, _ = drive(
-                clients,
-                REQUESTS,
-                lambda s, i, n, first=first: (
-                    s.post(
-                        f"{api}/holds",
-                        json={"showId": show_id, "seatIds": [seats[first + n]], "quantity": 1},
-                        headers=as_customer(tokens, first + n),
-                    ).status_code
-                ),
-            )
+
+            def hold(s: requests.Session, i: int, n: int, first: int = first) -> int:
+                return s.post(
+                    f"{api}/holds",
+                    json={"showId": show_id, "seatIds": [seats[first + n]], "quantity": 1},
+                    headers=as_customer(tokens, first + n),
+                ).status_code
+
+            me_rps, me_statuses = measured("me", me)
+            hold_rps, hold_statuses = measured("hold", hold)
             assert set(me_statuses) == {200}, set(me_statuses)
             assert set(hold_statuses) == {201}, set(hold_statuses)
             me_rates.append(me_rps)
@@ -293,8 +302,15 @@ def main() -> None:
         f"server (1 process, memory store): {CLIENTS} connections, {ROUNDS} rounds of "
         f"{REQUESTS} requests each way, from {USERS} customers:"
     )
-    print(f"  GET  /api/v1/auth/me  {statistics.median(me_rates):8,.0f} req/s  (baseline)")
-    print(f"  POST /api/v1/holds    {statistics.median(hold_rates):8,.0f} req/s")
+    for label, rates, name in (
+        ("GET  /api/v1/auth/me", me_rates, "me"),
+        ("POST /api/v1/holds  ", hold_rates, "hold"),
+    ):
+        cpu, waits = (statistics.median(part) for part in zip(*usage[name], strict=True))
+        print(
+            f"  {label}  {statistics.median(rates):8,.0f} req/s, the server's processor "
+            f"{cpu:,.0f} µs and {waits:.0f} thread waits a request"
+        )
     print(
         f"  ratio holds / baseline: {statistics.median(ratios):.2f} "
         f"(rounds: {', '.join(f'{ratio:.2f}' for ratio in ratios)})"

@@ -203,6 +203,23 @@ class Gunicorn:
         assert self.process is not None, "not started"
         return child_pids(self.process.pid)
 
+    def worker_usage(self) -> tuple[float, int]:
+        """Processor seconds the workers have used so far, and the times their threads
+        have waited (voluntary context switches: a lock, Python's among them, or I/O)."""
+        seconds, waits = 0.0, 0
+        for pid in self.worker_pids():
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rpartition(")")[2].split()
+            seconds += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for task in os.scandir(f"/proc/{pid}/task"):
+                with contextlib.suppress(OSError), open(f"{task.path}/status") as status:
+                    waits += sum(
+                        int(line.split()[1])
+                        for line in status
+                        if line.startswith("voluntary_ctxt_switches")
+                    )
+        return seconds, waits
+
 
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)

@@ -116,6 +116,20 @@ def test_a_killed_worker_is_replaced_and_the_group_goes_on_exit(apps):
     assert group_pids(pgid) == []
 
 
+def test_worker_usage_counts_what_serving_requests_costs_the_workers(apps):
+    with Gunicorn(
+        server_env(), workers=1, threads=2, app="apps:ok", ready_path="/", extra_args=apps
+    ) as server:
+        seconds, waits = server.worker_usage()
+        with requests.Session() as session:
+            for _ in range(50):
+                assert session.get(f"{server.url}/", timeout=10).text == "ok"
+        after_seconds, after_waits = server.worker_usage()
+    # Each request is waited for (the worker blocks until it arrives), at least once.
+    assert after_waits - waits >= 50
+    assert after_seconds >= seconds
+
+
 def test_the_group_goes_when_the_code_using_the_server_fails(apps):
     groups: list[int] = []
 
