@@ -130,7 +130,8 @@ TEMPLATES = [
 # write lock up front so a read-then-write never dies with "database is locked".
 # Connections are kept between requests, as PostgreSQL's are: opening one runs the
 # pragmas, and closing the last one checkpoints and deletes the write-ahead log, about 85
-# system calls that every request paid, each a hand-over of Python's lock between threads.
+# system calls that every request paid, each a chance for Python's lock to pass to another
+# thread (which the request then waits to take back).
 SQLITE_DEFAULT: dict[str, Any] = {
     "ENGINE": "django.db.backends.sqlite3",
     "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),

@@ -32,6 +32,12 @@ def hanging(environ, start_response):  # accepts, never answers: probes get Read
 def ok(environ, start_response):
     start_response("200 OK", [("Content-Type", "text/plain")])
     return [b"ok"]
+
+def busy(environ, start_response):  # 0.1 s of the processor, then "ok"
+    deadline = time.process_time() + 0.1
+    while time.process_time() < deadline:
+        pass
+    return ok(environ, start_response)
 """
 
 
@@ -118,16 +124,17 @@ def test_a_killed_worker_is_replaced_and_the_group_goes_on_exit(apps):
 
 def test_worker_usage_counts_what_serving_requests_costs_the_workers(apps):
     with Gunicorn(
-        server_env(), workers=1, threads=2, app="apps:ok", ready_path="/", extra_args=apps
+        server_env(), workers=1, threads=2, app="apps:busy", ready_path="/", extra_args=apps
     ) as server:
         seconds, waits = server.worker_usage()
         with requests.Session() as session:
-            for _ in range(50):
+            for _ in range(10):
                 assert session.get(f"{server.url}/", timeout=10).text == "ok"
         after_seconds, after_waits = server.worker_usage()
-    # Each request is waited for (the worker blocks until it arrives), at least once.
-    assert after_waits - waits >= 50
-    assert after_seconds >= seconds
+    # Each request is waited for (the worker blocks until it arrives), at least once, and
+    # each took 0.1 s of the worker's processor.
+    assert after_waits - waits >= 10
+    assert after_seconds - seconds >= 0.9
 
 
 def test_the_group_goes_when_the_code_using_the_server_fails(apps):
