@@ -6,7 +6,9 @@
    hold and a release cost the server itself: commands run and server CPU.
 3. A real server (gunicorn, one process, threads, process-local store) on a scratch
    database: requests per second of POST /api/v1/holds against GET /api/v1/auth/me, a
-   trivial endpoint behind the same token authentication, at the same concurrency.
+   trivial endpoint behind the same token authentication, at the same concurrency; and
+   of a floor hold (``benchmarks.floor_urls``: the same authentication and store step,
+   nothing else), which shows how near the trivial endpoint a hold could come at all.
 4. The seat page of the 612-seat IMAX hall on the same kind of server, as a signed-in
    customer with two seats picked and a tenth of the hall taken: an unchanged refresh
    (204), a changed refresh (a refresh naming an old revision: the picker drawn) and the
@@ -41,6 +43,8 @@ REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/14")
 PAGE_REQUESTS = int(os.environ.get("BENCH_PAGE_REQUESTS", "1000"))
 
 env = scratch_env(BOOKING_STORE_URL="memory://", TRUSTED_PROXY_COUNT="1")
+# The server (not this process) serves the floor hold beside the project's URLs.
+server_env = {**env, "DJANGO_SETTINGS_MODULE": "benchmarks.floor_settings"}
 
 import django  # noqa: E402
 import requests  # noqa: E402
@@ -200,7 +204,9 @@ def redis_server_work() -> dict[str, tuple[float, float]]:
             store.client.delete(*keys)
 
 
-def seed_show() -> tuple[str, list[str], list[str]]:
+def seed_show() -> tuple[tuple[str, str], list[str], list[str]]:
+    """Two shows of one large hall (the API's holds, the floor holds), its seats, and a
+    token per customer."""
     call_command("migrate", verbosity=0)
     theatre = models.Theatre.objects.create(name="Bench", city="Mumbai", address="x")
     screen = models.Screen.objects.create(theatre=theatre, name="Bench")
@@ -219,17 +225,20 @@ def seed_show() -> tuple[str, list[str], list[str]]:
             seat_count=99,
             aisle_after=pairs,
         )
-    show = models.Show.objects.create(
-        movie=models.Movie.objects.create(title="Bench"),
-        screen=screen,
-        start_time=timezone.now() + timedelta(days=1),
-    )
-    models.ShowPrice.objects.create(show=show, tier=tier, price=Decimal(200))
+    movie = models.Movie.objects.create(title="Bench")
+    shows = [
+        models.Show.objects.create(
+            movie=movie, screen=screen, start_time=timezone.now() + timedelta(days=1)
+        )
+        for _ in range(2)
+    ]
+    for show in shows:
+        models.ShowPrice.objects.create(show=show, tier=tier, price=Decimal(200))
     seats = [f"{label}{n}" for label in rows for n in range(1, 100)]
     tokens = [
         Token.objects.create(user=User.objects.create_user(f"bench{n}")).key for n in range(USERS)
     ]
-    return str(show.id), seats[: ROUNDS * REQUESTS], tokens
+    return (str(shows[0].id), str(shows[1].id)), seats[: ROUNDS * REQUESTS], tokens
 
 
 def as_customer(tokens: list[str], n: int) -> dict[str, str]:
@@ -261,10 +270,10 @@ def main() -> None:
         print(f"  {what}: {timed[name]:,.0f} µs ({timed[name] / ping:.2f} × PING)")
     for step, (commands, cpu) in redis_server_work().items():
         print(f"  on the server, a {step}: {commands:.1f} commands, {cpu * 1e6:,.0f} µs of CPU")
-    show_id, seats, tokens = seed_show()
-    me_rates, hold_rates = [], []
-    usage: dict[str, list[tuple[float, float]]] = {"me": [], "hold": []}
-    with Gunicorn(env, workers=1, threads=CLIENTS) as server:
+    (show_id, floor_show_id), seats, tokens = seed_show()
+    rates: dict[str, list[float]] = {"me": [], "hold": [], "floor": []}
+    usage: dict[str, list[tuple[float, float]]] = {name: [] for name in rates}
+    with Gunicorn(server_env, workers=1, threads=CLIENTS) as server:
         api = f"{server.url}/api/v1"
         clients = tokens[:CLIENTS]
 
@@ -291,30 +300,43 @@ def main() -> None:
                     headers=as_customer(tokens, first + n),
                 ).status_code
 
-            me_rps, me_statuses = measured("me", me)
-            hold_rps, hold_statuses = measured("hold", hold)
-            assert set(me_statuses) == {200}, set(me_statuses)
-            assert set(hold_statuses) == {201}, set(hold_statuses)
-            me_rates.append(me_rps)
-            hold_rates.append(hold_rps)
-    ratios = sorted(hold / me for hold, me in zip(hold_rates, me_rates, strict=True))
+            def floor(s: requests.Session, i: int, n: int, first: int = first) -> int:
+                return s.post(
+                    f"{server.url}/bench/floor-hold",
+                    json={"showId": floor_show_id, "seatIds": [seats[first + n]]},
+                    headers=as_customer(tokens, first + n),
+                ).status_code
+
+            for name, request, status in (
+                ("me", me, 200),
+                ("hold", hold, 201),
+                ("floor", floor, 201),
+            ):
+                rps, statuses = measured(name, request)
+                assert set(statuses) == {status}, (name, set(statuses))
+                rates[name].append(rps)
     print(
         f"server (1 process, memory store): {CLIENTS} connections, {ROUNDS} rounds of "
         f"{REQUESTS} requests each way, from {USERS} customers:"
     )
-    for label, rates, name in (
-        ("GET  /api/v1/auth/me", me_rates, "me"),
-        ("POST /api/v1/holds  ", hold_rates, "hold"),
+    for label, name in (
+        ("GET  /api/v1/auth/me", "me"),
+        ("POST /api/v1/holds  ", "hold"),
+        ("POST a floor hold   ", "floor"),
     ):
         cpu, waits = (statistics.median(part) for part in zip(*usage[name], strict=True))
         print(
-            f"  {label}  {statistics.median(rates):8,.0f} req/s, the server's processor "
+            f"  {label}  {statistics.median(rates[name]):8,.0f} req/s, the server's processor "
             f"{cpu:,.0f} µs and {waits:.0f} thread waits a request"
         )
-    print(
-        f"  ratio holds / baseline: {statistics.median(ratios):.2f} "
-        f"(rounds: {', '.join(f'{ratio:.2f}' for ratio in ratios)})"
-    )
+    for label, name in (("holds", "hold"), ("floor holds", "floor")):
+        ratios = sorted(
+            rate / baseline for rate, baseline in zip(rates[name], rates["me"], strict=True)
+        )
+        print(
+            f"  ratio {label} / baseline: {statistics.median(ratios):.2f} "
+            f"(rounds: {', '.join(f'{ratio:.2f}' for ratio in ratios)})"
+        )
     bench_seat_page(seed_imax(), tokens)
 
 
