@@ -15,6 +15,7 @@ from django.conf import settings
 from booking import picking, selectors
 from booking.errors import NotEnoughSeats, OrphanSeat, SeatUnavailable
 from booking.grid import CellState
+from booking.models import Booking
 from booking.pricing import Price, price_seats
 from booking.selectors import LiveBooking, SeatMap
 from catalog.domain import Show, seat_sort_key
@@ -39,6 +40,7 @@ class SeatPicker:
     gone: tuple[str, ...]  # seats they had picked that someone else took
     yours: frozenset[str]  # seats in their own live holds and pending orders
     live_bookings: tuple[LiveBooking, ...]
+    booked: tuple[Booking, ...]  # their paid bookings of the show
     notice: str = ""  # what best available has to say
 
     @property
@@ -104,16 +106,20 @@ class SeatPicker:
 
 def seat_picker_get(*, show_id: str, user_id: int | None, request: PickerRequest) -> SeatPicker:
     """The picker after ``request``: picked seats someone else took are let go (and
-    named); a tap or Best available changes the selection, within the sales window.
+    named; seats the customer holds or bought are let go quietly); a tap or Best available changes the selection, within the sales window.
     Raises ``ShowNotFound``, ``CatalogUnavailable``, ``StoreUnavailable``."""
     seat_map = selectors.seat_map_get(show_id=show_id)
     layout = seat_map.show.layout
-    live = tuple(selectors.bookings_live(user_id=user_id, show_id=show_id)) if user_id else ()
+    live, booked = (), ()
+    if user_id:
+        live = tuple(selectors.bookings_live(user_id=user_id, show_id=show_id))
+        booked = tuple(selectors.bookings_of_show(user_id=user_id, show_id=seat_map.show.show_id))
     yours = frozenset(seat for booking in live for seat in booking.seat_ids)
+    bought = {seat for booking in booked for seat in booking.active_seat_ids}
     taken = frozenset(seat_map.states)
     picked = [s for s in dict.fromkeys(request.selected) if s in layout.seats_by_id]
     named = [*request.gone, *picked]
-    gone = [s for s in dict.fromkeys(named) if s in taken and s not in yours]
+    gone = [s for s in dict.fromkeys(named) if s in taken and s not in yours | bought]
     selected = tuple(sorted((s for s in picked if s not in taken), key=seat_sort_key))
     notice = ""
     if not seat_map.on_sale:
@@ -138,5 +144,6 @@ def seat_picker_get(*, show_id: str, user_id: int | None, request: PickerRequest
         gone=tuple(sorted(gone, key=seat_sort_key)),
         yours=yours,
         live_bookings=live,
+        booked=booked,
         notice=notice,
     )

@@ -273,6 +273,15 @@ def bookings_live(*, user_id: int, show_id: str | None = None) -> list[LiveBooki
     )
 
 
+def bookings_of_show(*, user_id: int, show_id: str) -> list[Booking]:
+    """The user's paid bookings of the show that still have seats, newest first."""
+    return list(
+        Booking.objects.filter(
+            user_id=user_id, show_id=show_id, status=Booking.Status.CONFIRMED
+        ).only("id", "seat_ids", "cancelled_seat_ids", "created_at")
+    )
+
+
 # -- orders -------------------------------------------------------------------------------
 
 

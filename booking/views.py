@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -305,6 +306,7 @@ def _checkout_context(hold: Hold, form: CustomerForm) -> dict:
     }
 
 
+@never_cache
 @login_required
 @require_GET
 def hold_detail(request: HtmxHttpRequest, hold_id: str) -> HttpResponse:
@@ -336,6 +338,10 @@ def order_create(request: HtmxHttpRequest, hold_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def hold_release(request: HtmxHttpRequest, hold_id: str) -> HttpResponse:
+    held = selectors.hold_get(user_id=user_id(request), hold_id=hold_id)
+    if held.status is HoldStatus.CONVERTED and held.order_id:  # from a page left open
+        messages.info(request, "An order has already been made from this hold: here it is.")
+        return redirect_to(request, reverse("booking:order-detail", args=[held.order_id]))
     hold = services.hold_release(user_id=user_id(request), hold_id=hold_id)
     messages.info(request, "Your seats were released.")
     return redirect_to(request, seats_url(hold.show_id))
@@ -346,6 +352,7 @@ def _ticket_svg(order: Order) -> str:
     return ticket_qr_svg(order.ticket_code or "")
 
 
+@never_cache
 @login_required
 @require_GET
 def order_detail(request: HtmxHttpRequest, order_id: str) -> HttpResponse:

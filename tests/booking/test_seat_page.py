@@ -197,6 +197,29 @@ def test_more_than_ten_seats_are_refused_with_a_message(client, db):
     assert " disabled" in proceed_button(html)
 
 
+def test_seats_you_bought_are_named_with_your_ticket_never_as_taken_by_others(
+    site, show, user, other_user
+):
+    hold = services.hold_create(
+        user_id=user.id, client="x", show_id=str(show.id), seat_ids=["B1", "B2"]
+    )
+    order = services.order_create(user_id=user.id, hold_id=hold.hold_id, customer=CUSTOMER)
+    services.order_confirm_payment(user_id=user.id, order_id=order.order_id, idempotency_key=None)
+    services.hold_create(user_id=other_user.id, client="y", show_id=str(show.id), seat_ids=["B3"])
+
+    # Back to the seat page after paying: the page's address still names the seats.
+    html = page(site, show, "?seats=B1&seats=B2&seats=B3")
+
+    assert (
+        "You booked B1, B2 for this show. "
+        f'<a href="/orders/{order.order_id}/">See your ticket</a>' in html
+    )
+    assert "Seat B3 was just taken by someone else. Pick another." in html
+    assert '<input type="hidden" name="gone" value="B3">' in html
+    assert '<input type="hidden" name="gone" value="B1">' not in html
+    assert (states(html)["B1"], states(html)["B3"]) == ("sold", "held")
+
+
 def test_your_holds_and_orders_are_yours_with_a_way_back_and_out(site, show, user):
     hold = services.hold_create(
         user_id=user.id, client="x", show_id=str(show.id), seat_ids=["B1", "B2"]

@@ -198,6 +198,38 @@ def test_cancel_releases_the_hold_or_the_order(logged_in, show, user):
     assert not active_holds()
 
 
+def test_release_from_a_hold_page_left_open_after_the_order_leads_to_the_order(
+    logged_in, show, user
+):
+    hold = services.hold_create(
+        client=CLIENT, user_id=user.id, show_id=str(show.id), seat_ids=["B1"]
+    )
+    order = services.order_create(user_id=user.id, hold_id=hold.hold_id, customer=CUSTOMER)
+    services.order_confirm_payment(user_id=user.id, order_id=order.order_id, idempotency_key=None)
+
+    response = logged_in.post(f"/holds/{hold.hold_id}/release/")
+
+    assert (response.status_code, response["Location"]) == (302, f"/orders/{order.order_id}/")
+    assert [m.message for m in get_messages(response.wsgi_request)] == [
+        "An order has already been made from this hold: here it is."
+    ]
+    assert Booking.objects.get().active_seat_ids == ["B1"]
+
+
+def test_the_hold_and_order_pages_are_not_kept_by_the_browser(logged_in, show, user):
+    hold = services.hold_create(
+        client=CLIENT, user_id=user.id, show_id=str(show.id), seat_ids=["B1"]
+    )
+    other = services.hold_create(
+        client=CLIENT, user_id=user.id, show_id=str(show.id), seat_ids=["B2"]
+    )
+    order = services.order_create(user_id=user.id, hold_id=other.hold_id, customer=CUSTOMER)
+    for url in (f"/holds/{hold.hold_id}/", f"/orders/{order.order_id}/"):
+        response = logged_in.get(url)
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"]
+
+
 def test_my_bookings_lists_orders_newest_first_with_status(logged_in, show, user, clock):
     def order(seat):
         hold = services.hold_create(

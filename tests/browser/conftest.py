@@ -54,6 +54,19 @@ def browser():
 
 
 @pytest.fixture
+def remembering_browser(browser):
+    """A second Chromium that keeps pages in its back-forward cache, as browsers do for
+    their users (Playwright turns the cache off unless told not to)."""
+    remembering = browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        args=CHROMIUM_ARGS,
+        ignore_default_args=["--disable-back-forward-cache"],
+    )
+    yield remembering
+    remembering.close()
+
+
+@pytest.fixture
 def new_page(browser, live_server):
     """Opens pages in fresh browser contexts (separate cookies); closes them after."""
     contexts = []

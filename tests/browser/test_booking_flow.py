@@ -62,6 +62,45 @@ def test_from_the_home_page_to_a_ticket(new_page, show, user):
     expect(page.locator(".booking-list")).to_contain_text(f"Confirmed · {booking.ticket_code}")
 
 
+def test_back_after_paying_shows_the_ticket_then_the_seats_as_booked(new_page, show, user):
+    page = new_page(user=user, width=360, height=740, touch=True)
+    page.goto(f"/shows/{show.id}/seats/?seats=B1&seats=B2")
+    page.get_by_role("button", name=re.compile("Proceed")).click()
+    expect(page).to_have_url(re.compile(r"/holds/"))
+    page.get_by_label("Mobile number").fill("98765 43210")
+    page.get_by_role("button", name=re.compile("Continue to payment")).click()
+    expect(page).to_have_url(re.compile(r"/orders/"))
+    page.get_by_role("button", name="Pay ₹500.00").click()
+    expect(page.get_by_role("heading", name="Your ticket")).to_be_visible()
+    ticket_url = page.url
+
+    # The hold's page is not shown again as it was, offering to pay or to release.
+    page.go_back()
+    expect(page.get_by_role("heading", name="Your ticket")).to_be_visible()
+    assert page.url == ticket_url
+    # Further back, the seat page names the seats as bought, not taken by someone else.
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/seats/\?seats=B1&seats=B2$"))
+    expect(page.locator("#seat-notices")).to_contain_text("You booked B1, B2 for this show.")
+    expect(page.get_by_text("just taken")).to_have_count(0)
+    page.get_by_role("link", name="See your ticket").click()
+    assert page.url == ticket_url
+
+
+def test_a_page_with_a_countdown_brought_back_from_memory_asks_the_server_again(
+    remembering_browser, live_server, show
+):
+    page = remembering_browser.new_page(base_url=live_server.url)
+    page.goto(f"/shows/{show.id}/seats/")
+    page.evaluate("window.shownBefore = true")
+    page.goto("/")
+    # Shown from memory, a page sends no load event: one comes only if it loads afresh.
+    with page.expect_event("load", timeout=5_000):
+        page.go_back(wait_until="commit")
+    assert page.evaluate("window.shownBefore") is None  # its scripts started over
+    expect(page.locator("#seat-grid")).to_be_visible()
+
+
 def test_two_people_race_for_one_seat(new_page, show, user, django_user_model):
     other = django_user_model.objects.create_user("ravi", "ravi@example.com", "x")
     pages = [new_page(user=user), new_page(user=other)]
