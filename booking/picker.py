@@ -106,11 +106,13 @@ class SeatPicker:
 
 def seat_picker_get(*, show_id: str, user_id: int | None, request: PickerRequest) -> SeatPicker:
     """The picker after ``request``: picked seats someone else took are let go (and
-    named; seats the customer holds or bought are let go quietly); a tap or Best available changes the selection, within the sales window.
+    named; seats the customer holds or bought are let go quietly); a tap or Best
+    available changes the selection, within the sales window.
     Raises ``ShowNotFound``, ``CatalogUnavailable``, ``StoreUnavailable``."""
     seat_map = selectors.seat_map_get(show_id=show_id)
     layout = seat_map.show.layout
-    live, booked = (), ()
+    live: tuple[LiveBooking, ...] = ()
+    booked: tuple[Booking, ...] = ()
     if user_id:
         live = tuple(selectors.bookings_live(user_id=user_id, show_id=show_id))
         booked = tuple(selectors.bookings_of_show(user_id=user_id, show_id=seat_map.show.show_id))
