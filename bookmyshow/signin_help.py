@@ -44,7 +44,8 @@ class EmailNotVerified(DomainError):
     def __init__(self, email: str):
         super().__init__(
             f"Please verify your e-mail address first: open the link we sent to {email} "
-            "(My account → Resend the link if it did not arrive).",
+            "(if it did not arrive, Resend the link at the top of the site's pages sends "
+            "another).",
             details={"email": email},
         )
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from booking.models import Booking
+from bookmyshow.models import PendingEmailVerification
 from tests import factories
 
 
@@ -84,7 +85,7 @@ def test_back_after_paying_shows_the_ticket_then_the_seats_as_booked(new_page, s
     expect(page.locator("#seat-notices")).to_contain_text("You booked B1, B2 for this show.")
     expect(page.get_by_text("just taken")).to_have_count(0)
     page.get_by_role("link", name="See your ticket").click()
-    assert page.url == ticket_url
+    expect(page).to_have_url(ticket_url)
 
 
 def test_a_page_with_a_countdown_brought_back_from_memory_asks_the_server_again(
@@ -99,6 +100,25 @@ def test_a_page_with_a_countdown_brought_back_from_memory_asks_the_server_again(
         page.go_back(wait_until="commit")
     assert page.evaluate("window.shownBefore") is None  # its scripts started over
     expect(page.locator("#seat-grid")).to_be_visible()
+
+
+def test_an_error_answered_to_a_tap_is_shown_in_place_also_while_debugging(
+    new_page, show, user, settings
+):
+    """``make run`` serves with DEBUG on: the page stays, with the message above it."""
+    settings.DEBUG = True
+    PendingEmailVerification.objects.create(user=user, email=user.email)
+    page = new_page(user=user, width=360, height=740, touch=True)
+    page.goto(f"/shows/{show.id}/seats/?seats=B1&seats=B2")
+    page.get_by_role("button", name=re.compile("Proceed")).click()
+
+    expect(page.locator("#messages")).to_contain_text(
+        "Please verify your e-mail address first: open the link we sent to asha@example.com "
+        "(if it did not arrive, Resend the link at the top of the site's pages sends another)."
+    )
+    expect(page.get_by_role("button", name="Resend the link")).to_be_visible()
+    expect(page.locator("#seat-grid")).to_be_visible()
+    expect(page.locator("#booking-summary")).to_contain_text("2 seats: B1, B2")
 
 
 def test_two_people_race_for_one_seat(new_page, show, user, django_user_model):
