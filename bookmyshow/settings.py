@@ -351,21 +351,23 @@ elif _store_scheme != "memory":
 
 # E-mail ----------------------------------------------------------------------------------
 # EMAIL_URL names the backend: console:// (the default with DJANGO_DEBUG=1: messages are
-# printed), file:///var/mail/bms (one file per message), smtp://user:password@host:587
-# (smtp+tls:// for STARTTLS, smtps:// for TLS from the start), locmem:// or dummy://.
+# printed, bodies as written), file:///var/mail/bms (one file per message),
+# smtp://user:password@host:587 (smtp+tls:// for STARTTLS, smtps:// for TLS from the
+# start), locmem:// or dummy://.
 def email_mailer(url: str) -> dict[str, Any]:
     """The ``MAILERS`` entry (Django 6.1's mail settings) that ``url`` names."""
     from urllib.parse import unquote, urlsplit
 
     parts = urlsplit(url)
+    django_backends = "django.core.mail.backends"
     backends = {
-        "console": "console",
-        "file": "filebased",
-        "smtp": "smtp",
-        "smtp+tls": "smtp",
-        "smtps": "smtp",
-        "locmem": "locmem",
-        "dummy": "dummy",
+        "console": "bookmyshow.console_mail.EmailBackend",  # the body as written
+        "file": f"{django_backends}.filebased.EmailBackend",
+        "smtp": f"{django_backends}.smtp.EmailBackend",
+        "smtp+tls": f"{django_backends}.smtp.EmailBackend",
+        "smtps": f"{django_backends}.smtp.EmailBackend",
+        "locmem": f"{django_backends}.locmem.EmailBackend",
+        "dummy": f"{django_backends}.dummy.EmailBackend",
     }
     if parts.scheme not in backends:
         raise ImproperlyConfigured(
@@ -376,7 +378,7 @@ def email_mailer(url: str) -> dict[str, Any]:
         if not parts.path:
             raise ImproperlyConfigured("EMAIL_URL file:// needs a directory: file:///var/mail/bms")
         options["file_path"] = unquote(parts.path)
-    elif backends[parts.scheme] == "smtp":
+    elif parts.scheme.startswith("smtp"):
         options = {
             "host": parts.hostname or "localhost",
             "port": parts.port or (465 if parts.scheme == "smtps" else 25),
@@ -386,8 +388,7 @@ def email_mailer(url: str) -> dict[str, Any]:
             "use_ssl": parts.scheme == "smtps",
             "timeout": 10,
         }
-    backend = f"django.core.mail.backends.{backends[parts.scheme]}.EmailBackend"
-    return {"BACKEND": backend, "OPTIONS": options}
+    return {"BACKEND": backends[parts.scheme], "OPTIONS": options}
 
 
 def email_legacy_settings(mailer: dict[str, Any]) -> dict[str, Any]:

@@ -151,7 +151,7 @@ def test_a_file_backend_from_email_url_writes_what_tests_read(tmp_path, settings
     [
         (
             "console://",
-            {"BACKEND": "django.core.mail.backends.console.EmailBackend", "OPTIONS": {}},
+            {"BACKEND": "bookmyshow.console_mail.EmailBackend", "OPTIONS": {}},
         ),
         (
             "smtp+tls://mailer:p%40ss@smtp.example.com:587",
