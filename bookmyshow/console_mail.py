@@ -10,6 +10,7 @@ reset a password) can be copied whole; other parts are named, not printed.
 
 from django.core.mail import EmailMessage
 from django.core.mail.backends.console import EmailBackend as DjangoConsoleBackend
+from django.core.mail.message import EmailAttachment
 
 
 class EmailBackend(DjangoConsoleBackend):
@@ -17,7 +18,7 @@ class EmailBackend(DjangoConsoleBackend):
         alternatives = getattr(message, "alternatives", [])
         other_parts = [alternative.mimetype for alternative in alternatives] + [
             attachment.filename
-            if isinstance(attachment, tuple)
+            if isinstance(attachment, EmailAttachment)
             else attachment.get_filename() or attachment.get_content_type()
             for attachment in message.attachments
         ]
@@ -27,7 +28,7 @@ class EmailBackend(DjangoConsoleBackend):
             f"Subject: {message.subject}",
             *([f"Also: {', '.join(other_parts)}"] if other_parts else []),
             "",
-            message.body,
+            str(message.body),
             "-" * 79,
             "",
         ]

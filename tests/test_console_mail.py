@@ -6,14 +6,7 @@ from urllib.parse import urlsplit
 
 from bookmyshow.settings import email_mailer
 from tests.booking.test_staff import paid_order
-
-SIGNUP = {
-    "username": "meera",
-    "first_name": "Meera",
-    "email": "meera@example.com",
-    "password1": "a-strong-pass-9",
-    "password2": "a-strong-pass-9",
-}
+from tests.test_signin_help import SIGNUP
 
 
 def test_a_verification_link_printed_on_the_console_works_as_printed(
