@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from booking import services
 from booking.domain import Customer
 from tests import factories
+from tests.browser.colours import WHITE, contrast
 
 CUSTOMER = Customer(name="Asha Rao", email="asha@example.com", phone="9876543210")
 SIZES = [pytest.param(360, 780, id="phone"), pytest.param(1280, 900, id="desktop")]
@@ -277,20 +278,6 @@ def test_two_fingers_zoom_the_map_not_the_page(new_page, imax_show):
     assert sideways_overflow(page) <= 0
 
 
-def luminance(css_colour: str) -> float:
-    red, green, blue = (float(c) / 255 for c in re.findall(r"[\d.]+", css_colour)[:3])
-    linear = [
-        c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (red, green, blue)
-    ]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def contrast(one: str, two: str) -> float:
-    light, dark = sorted([luminance(one), luminance(two)], reverse=True)
-    return (light + 0.05) / (dark + 0.05)
-
-
-WHITE = "rgb(255, 255, 255)"
 LOOKS = """seat => {
     const style = getComputedStyle(seat), after = getComputedStyle(seat, "::after");
     return {
