@@ -236,6 +236,16 @@ class ShowTime:
     format: str = ""  # likewise
     language: str = ""  # likewise
 
+    @property
+    def what(self) -> str:
+        """What you get, as the show's button says it: its format and its screen
+        ("IMAX · Audi 2"), each where the source says it, once when they are the same
+        (an IMAX show in the screen named IMAX)."""
+        parts = [self.format, self.screen_name]
+        if self.format.casefold() == self.screen_name.casefold():
+            parts = [self.format]
+        return " · ".join(part for part in parts if part)
+
 
 @dataclass(frozen=True, slots=True)
 class TheatreShows:
