@@ -17,12 +17,26 @@ def money(value: Decimal | int | str) -> Decimal:
 
 
 def rupees(value: Decimal | int | str, *, compact: bool = False) -> str:
-    """An amount as people read it: ``₹412.50``. ``compact`` leaves out ``.00`` from whole
-    rupees (``₹250``, for prices beside seats), never the paise of any other amount."""
+    """An amount as people in India read it: ``₹412.50``, ``₹7,200.00``, ``₹1,25,000.00``
+    (thousands, then lakhs and crores, grouped as Indian digits are). ``compact`` leaves
+    out ``.00`` from whole rupees (``₹250``, for prices beside seats), never the paise of
+    any other amount."""
     amount = money(value)
-    if compact and amount == amount.to_integral_value():
-        return f"₹{amount:.0f}"
-    return f"₹{amount:.2f}"
+    sign, whole, paise = "-" if amount < 0 else "", *f"{abs(amount):.2f}".split(".")
+    written = f"{sign}₹{_indian_grouping(whole)}"
+    if compact and paise == "00":
+        return written
+    return f"{written}.{paise}"
+
+
+def _indian_grouping(digits: str) -> str:
+    """``1234567`` as ``12,34,567``: the last three digits, then pairs."""
+    head, last_three = digits[:-3], digits[-3:]
+    pairs: list[str] = []
+    while head:
+        head, pair = head[:-2], head[-2:]
+        pairs.insert(0, pair)
+    return ",".join([*pairs, last_three])
 
 
 def money_split[K](total: Decimal, weights: dict[K, Decimal]) -> dict[K, Decimal]:

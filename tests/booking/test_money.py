@@ -40,6 +40,26 @@ def test_prices_beside_seats_leave_out_only_the_paise_of_whole_rupees():
     assert rupees(Decimal("249.995"), compact=True) == "₹250"
 
 
+@pytest.mark.parametrize(
+    ("amount", "written"),
+    [
+        ("0", "₹0.00"),
+        ("999.99", "₹999.99"),
+        ("7200", "₹7,200.00"),
+        ("99999.5", "₹99,999.50"),
+        ("125000", "₹1,25,000.00"),
+        ("12345678.9", "₹1,23,45,678.90"),
+        ("-1500", "-₹1,500.00"),
+    ],
+)
+def test_amounts_are_grouped_as_indian_digits_are(amount, written):
+    assert rupees(amount) == written
+
+
+def test_whole_rupees_beside_seats_are_grouped_too():
+    assert rupees(Decimal("1500"), compact=True) == "₹1,500"
+
+
 def test_templates_write_amounts_with_the_same_rule():
     template = Template('{{ price|rupees }} {{ price|rupees:"compact" }} {{ whole|rupees }}')
     context = Context({"price": Decimal("412.505"), "whole": 250})
