@@ -18,14 +18,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils.http import url_has_allowed_host_and_scheme
 from rest_framework.authtoken.models import Token
 
 from bookmyshow import signin_help
 from bookmyshow.clients import client_address
 from bookmyshow.errors import DomainError
 from bookmyshow.ratelimit import RateLimited, rate_limit_hit
-from bookmyshow.signin_help import verification_start
+from bookmyshow.signin_help import on_this_site, verification_start
 from bookmyshow.text import no_control_characters
 
 LOGIN_LIMITED = "Too many log-in attempts. Please wait {seconds} s and try again."
@@ -110,10 +109,7 @@ class SignUpForm(UserCreationForm):
 
 def safe_next(request: HttpRequest, fallback: str = "/") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    allowed = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return target if target and allowed else fallback
+    return on_this_site(request, target, fallback)
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -129,7 +125,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             form.add_error(None, SIGNUP_LIMITED.format(minutes=-(-limited.retry_after // 60)))
         else:
             user = form.save()
-            verification_start(user)
+            verification_start(user, then=safe_next(request))
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
                 request,

@@ -79,18 +79,19 @@ def verified_memo_clear() -> None:
     _verified.clear()
 
 
-def verification_start(user: User) -> None:
+def verification_start(user: User, *, then: str = "/") -> None:
     """Require ``user`` (made through the sign-up form) to verify their address, and
-    send the link."""
+    send the link, which leads back to ``then`` (a path on this site, checked by the
+    caller: the page they signed up from)."""
     _verified.discard(user.pk)
     pending, _ = PendingEmailVerification.objects.update_or_create(
         user=user, defaults={"email": user.email}
     )
-    _verification_send(pending)
+    _verification_send(pending, then=then)
 
 
-def _verification_send(pending: PendingEmailVerification) -> None:
-    token = signing.dumps({"u": pending.user_id, "e": pending.email}, salt=VERIFY_SALT)
+def _verification_send(pending: PendingEmailVerification, *, then: str) -> None:
+    token = signing.dumps({"u": pending.user_id, "e": pending.email, "n": then}, salt=VERIFY_SALT)
     link = settings.SITE_URL + reverse("accounts:verify-email", args=[token])
     hours = settings.EMAIL_VERIFICATION_SECONDS // 3600
     context = {
@@ -110,10 +111,12 @@ def _verification_send(pending: PendingEmailVerification) -> None:
 
 
 def verify_email(request: HttpRequest, token: str) -> HttpResponse:
-    """The link in the message: verifies the address it was sent to."""
+    """The link in the message: verifies the address it was sent to, and leads back to
+    the page the link was asked for from (signed with the rest, so no one can point it
+    elsewhere)."""
     try:
         data = signing.loads(token, salt=VERIFY_SALT, max_age=settings.EMAIL_VERIFICATION_SECONDS)
-        user_id, email = int(data["u"]), str(data["e"])
+        user_id, email, then = int(data["u"]), str(data["e"]), str(data.get("n", "/"))
     except signing.SignatureExpired:
         return _verify_failed(request, "This link has expired: links work for a day.")
     except (signing.BadSignature, KeyError, TypeError, ValueError):
@@ -122,7 +125,16 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
         )
     PendingEmailVerification.objects.filter(user_id=user_id, email__iexact=email).delete()
     messages.success(request, f"Thank you: {email} is verified. You can book seats now.")
-    return redirect("/")
+    return redirect(on_this_site(request, then))
+
+
+def on_this_site(request: HttpRequest, target: str, fallback: str = "/") -> str:
+    """``target`` if it is an address on this site (safe to redirect to), else
+    ``fallback``."""
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target and allowed else fallback
 
 
 def _verify_failed(request: HttpRequest, reason: str) -> HttpResponse:
@@ -139,13 +151,10 @@ def verify_email_resend(request: HttpRequest) -> HttpResponse:
     rate_limit_hit(
         scope="verify-resend", ident=str(request.user.pk), rate=settings.VERIFY_RESEND_RATE_LIMIT
     )
-    _verification_send(pending)
+    then = on_this_site(request, request.POST.get("next") or "/")
+    _verification_send(pending, then=then)
     messages.success(request, f"We sent a new link to {pending.email}.")
-    target = request.POST.get("next") or "/"
-    safe = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return redirect(target if safe else "/")
+    return redirect(then)
 
 
 def pending_verification(request: HttpRequest) -> dict:

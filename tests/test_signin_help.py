@@ -4,9 +4,10 @@ addresses before an account may hold seats."""
 import re
 import time
 from unittest import mock
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
@@ -87,6 +88,33 @@ def test_a_link_a_day_old_has_expired_and_a_new_one_can_be_sent(
         assert signed_up.get(link).status_code == 400
         signed_up.get(link_in(mailoutbox[1]))
     assert not PendingEmailVerification.objects.exists()
+
+
+def test_the_link_leads_back_to_the_page_the_customer_signed_up_from(
+    client, db, show, mailoutbox, django_capture_on_commit_callbacks
+):
+    seats = f"/shows/{show.id}/seats/?seats=B1&seats=B2"
+    with django_capture_on_commit_callbacks(execute=True):
+        signup = client.post(f"/accounts/signup/?next={quote(seats)}", SIGNUP)
+    assert signup["Location"] == seats
+
+    verified = client.get(link_in(mailoutbox[0]))
+
+    assert (verified.status_code, verified["Location"]) == (302, seats)
+    assert [m.message for m in get_messages(verified.wsgi_request)][-1] == (
+        "Thank you: meera@example.com is verified. You can book seats now."
+    )
+
+
+def test_a_new_link_leads_back_to_the_page_it_was_asked_for_from(
+    signed_up, show, mailoutbox, django_capture_on_commit_callbacks
+):
+    movie = f"/movies/{show.movie_id}/"
+    with django_capture_on_commit_callbacks(execute=True):
+        resent = signed_up.post("/accounts/verify/resend/", {"next": movie})
+    assert resent["Location"] == movie
+
+    assert signed_up.get(link_in(mailoutbox[1]))["Location"] == movie
 
 
 def test_a_tampered_link_is_refused(signed_up, mailoutbox):
