@@ -117,11 +117,11 @@ def seat_picker_get(*, show_id: str, user_id: int | None, request: PickerRequest
         live = tuple(selectors.bookings_live(user_id=user_id, show_id=show_id))
         booked = tuple(selectors.bookings_of_show(user_id=user_id, show_id=seat_map.show.show_id))
     yours = frozenset(seat for booking in live for seat in booking.seat_ids)
-    bought = {seat for booking in booked for seat in booking.active_seat_ids}
+    theirs = yours | {seat for booking in booked for seat in booking.active_seat_ids}
     taken = frozenset(seat_map.states)
     picked = [s for s in dict.fromkeys(request.selected) if s in layout.seats_by_id]
     named = [*request.gone, *picked]
-    gone = [s for s in dict.fromkeys(named) if s in taken and s not in yours | bought]
+    gone = [s for s in dict.fromkeys(named) if s in taken and s not in theirs]
     selected = tuple(sorted((s for s in picked if s not in taken), key=seat_sort_key))
     notice = ""
     if not seat_map.on_sale:
